@@ -1,0 +1,3 @@
+//! `lm-authz` (being built).
+
+pub mod cli;

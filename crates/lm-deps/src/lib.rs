@@ -1,0 +1,3 @@
+//! `lm-deps` (being built).
+
+pub mod cli;

@@ -1,0 +1,3 @@
+//! `lm-files` (being built).
+
+pub mod cli;

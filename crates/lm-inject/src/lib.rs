@@ -1,0 +1,3 @@
+//! `lm-inject` (being built).
+
+pub mod cli;

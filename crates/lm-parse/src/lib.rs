@@ -1,0 +1,3 @@
+//! `lm-parse` (being built).
+
+pub mod cli;

@@ -1,0 +1,3 @@
+//! `lm-report` (being built).
+
+pub mod cli;

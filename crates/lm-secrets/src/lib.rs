@@ -1,0 +1,3 @@
+//! `lm-secrets` (being built).
+
+pub mod cli;
