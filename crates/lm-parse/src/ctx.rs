@@ -71,10 +71,11 @@ impl<'a> Ctx<'a> {
         let handlers = self.handlers.borrow();
         let mut best: Option<&Range<usize>> = None;
         for h in handlers.iter() {
-            if h.start <= range.start && range.end <= h.end {
-                if best.is_none_or(|b| h.len() < b.len()) {
-                    best = Some(h);
-                }
+            if h.start <= range.start
+                && range.end <= h.end
+                && best.is_none_or(|b| h.len() < b.len())
+            {
+                best = Some(h);
             }
         }
         if let Some(h) = best {

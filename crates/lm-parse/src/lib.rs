@@ -149,6 +149,5 @@ pub fn extract_source(file: &FileRecord, text: &str, out: &mut Extraction) {
             flow::extract_js(&ctx, out);
         }
     }
-    out.facts
-        .sort_by(|a, b| (a.line, a.column, a.end_line).cmp(&(b.line, b.column, b.end_line)));
+    out.facts.sort_by_key(|f| (f.line, f.column, f.end_line));
 }
