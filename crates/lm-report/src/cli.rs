@@ -1,17 +1,93 @@
 //! Command line of `lm-report`.
 
-use clap::{CommandFactory, Parser};
-use lm_core::cli::InputArgs;
-use lm_core::filter::Handler;
-use lm_core::jsonl::Line;
-use lm_core::Record;
+use std::io::Write;
+use std::path::PathBuf;
 
-/// Placeholder: passes every record through.
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{CommandFactory, Parser};
+use lm_core::cli::{ColorChoice, InputArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use lm_core::Severity;
+
+use crate::baseline::{self, Baseline};
+use crate::collect::Stream;
+use crate::error::Error;
+use crate::format::{self, Format, RenderOptions};
+use crate::model::{Options, Report, Status};
+use crate::source::Sources;
+
+const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
+
+fn severity_parser() -> impl TypedValueParser<Value = Severity> {
+    PossibleValuesParser::new(SEVERITIES).map(|s| s.parse::<Severity>().expect("listed value"))
+}
+
+/// The `--fail-on` threshold: a severity, or `none` (never fail).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailOn(pub Option<Severity>);
+
+fn fail_on_parser() -> impl TypedValueParser<Value = FailOn> {
+    let mut values = SEVERITIES.to_vec();
+    values.push("none");
+    PossibleValuesParser::new(values)
+        .map(|s| FailOn((s != "none").then(|| s.parse().expect("listed value"))))
+}
+
+/// Reads an lm record stream and writes one report.
 #[derive(Debug, Parser)]
-#[command(name = "lm-report", version, about = "lm-report (being built)")]
+#[command(
+    name = "lm-report",
+    version,
+    about = "Read an lm record stream and write one report (text, markdown, JSON, JSON Lines or SARIF)",
+    long_about = "Reads the whole record stream of an lm pipeline (finding, diagnostic and file \
+records; other records are ignored) and writes one report of the findings.\n\n\
+Findings are de-duplicated (same rule, path and line), matched against inline \
+`lm-ignore: <rule-or-category> <reason>` comments and an optional baseline, and sorted by \
+path and line. Suppressed and baselined findings are counted but not shown (SARIF lists \
+suppressed findings with an inSource suppression).",
+    after_help = "Exit status: 0 when no unsuppressed, un-baselined finding is at or above \
+--fail-on (whatever --min-severity hides), 1 when one is, 2 on error (bad usage, \
+malformed input, unreadable baseline).\n\n\
+Example:\n  lm-files . | lm-parse | lm-secrets | lm-report --format sarif -o lm.sarif"
+)]
 pub struct Args {
     #[command(flatten)]
     input: InputArgs,
+
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    format: Format,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Exit with status 1 when an unsuppressed, un-baselined finding is at or above this
+    /// severity, counting findings hidden by --min-severity too; `none` never fails.
+    #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = fail_on_parser())]
+    fail_on: FailOn,
+
+    /// Show only findings at or above this severity (the rest are counted as hidden).
+    #[arg(long, value_name = "SEVERITY", default_value = "info", value_parser = severity_parser())]
+    min_severity: Severity,
+
+    /// Hide findings whose fingerprint is in this baseline file (they do not fail the run).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+
+    /// Write every current unsuppressed finding (all severities, plus those already in
+    /// --baseline) to this baseline file; this run then treats them as baselined.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+
+    /// Directory that finding paths are relative to when the stream has no `file` record
+    /// for them (used for code frames and inline suppressions).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+
+    /// When to colour the text report (`auto`: when writing to a terminal and NO_COLOR is
+    /// unset).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
 }
 
 /// The clap command (for completions and man pages).
@@ -19,18 +95,112 @@ pub fn command() -> clap::Command {
     Args::command()
 }
 
-struct PassThrough;
-impl Handler for PassThrough {
-    fn batch(&mut self, _input: &str, _lines: &[Line]) -> lm_core::Result<Vec<Vec<Record>>> {
-        Ok(Vec::new())
+/// Runs `lm-report` with parsed arguments, writing the report to `stdout` unless
+/// `--output` names a file. Returns the exit status.
+pub fn run(args: &Args, stdout: &mut dyn Write) -> anyhow::Result<u8> {
+    let mut reader = args.input.open()?;
+    let stream = Stream::read(&mut reader, args.input.lenient)?;
+    let loaded = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let mut sources = Sources::new(&stream.files, &args.root);
+    let mut report = Report::build(
+        &stream,
+        &mut sources,
+        loaded.as_ref(),
+        Options {
+            min_severity: args.min_severity,
+        },
+    );
+    if let Some(path) = &args.write_baseline {
+        let entries = report
+            .entries
+            .iter()
+            .filter(|e| matches!(e.status, Status::Active | Status::Baselined))
+            .map(|e| baseline::Entry {
+                fingerprint: e.finding.fingerprint.clone(),
+                rule: e.finding.rule.clone(),
+                path: e.finding.path.clone(),
+            });
+        baseline::write(path, entries)?;
+        report.baseline_all_active();
+    }
+    let color = match (&args.output, args.color) {
+        (Some(_), ColorChoice::Auto) => false,
+        (_, choice) => choice.enabled(),
+    };
+    let opts = RenderOptions {
+        color: color && args.format == Format::Text,
+        fail_on: args.fail_on.0,
+    };
+    match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .map_err(|e| Error::io(format!("creating {}", path.display()), e))?;
+            let mut w = std::io::BufWriter::new(file);
+            write_report(&report, &mut sources, args.format, &opts, &mut w)
+                .and_then(|_| w.flush())
+                .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+        }
+        None => {
+            let mut w = std::io::BufWriter::new(stdout);
+            write_report(&report, &mut sources, args.format, &opts, &mut w)
+                .and_then(|_| w.flush())
+                .map_err(|e| Error::io("writing the report", e))?;
+        }
+    }
+    let failed = args.fail_on.0.is_some_and(|t| report.failing(t) > 0);
+    Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+fn write_report(
+    report: &Report,
+    sources: &mut Sources<'_>,
+    fmt: Format,
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    match fmt {
+        Format::Text => format::text::render(report, sources, opts, out),
+        Format::Markdown => format::markdown::render(report, sources, opts, out),
+        Format::Json => format::json::render(report, opts, out),
+        Format::Jsonl => format::json::render_lines(report, out),
+        Format::Sarif => format::sarif::render(report, out),
     }
 }
 
 /// Entry point of the binary.
 pub fn main() -> std::process::ExitCode {
     lm_core::cli::main_wrapper("lm-report", || {
-        let args = Args::parse();
-        lm_core::cli::run_filter("lm-report", &args.input, &mut PassThrough)?;
-        Ok(lm_core::cli::EXIT_OK)
+        let args = match Args::try_parse() {
+            Ok(a) => a,
+            Err(e) => {
+                let _ = e.print();
+                return Ok(if e.use_stderr() { EXIT_ERROR } else { EXIT_OK });
+            }
+        };
+        let stdout = std::io::stdout();
+        let mut lock = stdout.lock();
+        run(&args, &mut lock)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_is_well_formed() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn fail_on_accepts_none_and_severities_only() {
+        let a = Args::try_parse_from(["lm-report", "--fail-on", "none"]).unwrap();
+        assert_eq!(a.fail_on, FailOn(None));
+        let a = Args::try_parse_from(["lm-report"]).unwrap();
+        assert_eq!(a.fail_on, FailOn(Some(Severity::High)));
+        assert_eq!(a.min_severity, Severity::Info);
+        assert_eq!(a.format, Format::Text);
+        assert!(Args::try_parse_from(["lm-report", "--fail-on", "urgent"]).is_err());
+        assert!(Args::try_parse_from(["lm-report", "--min-severity", "none"]).is_err());
+    }
 }

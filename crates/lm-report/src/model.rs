@@ -1,0 +1,313 @@
+//! The report: findings de-duplicated, matched against inline suppressions and the
+//! baseline, sorted, and counted.
+
+use std::collections::{BTreeMap, HashMap};
+
+use lm_core::{Category, Diagnostic, DiagnosticLevel, Finding, Severity};
+
+use crate::baseline::Baseline;
+use crate::collect::{Stream, STAGE};
+use crate::source::Sources;
+use crate::suppress;
+
+/// What happens to a finding in the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Reported, and counts for `--fail-on`.
+    Active,
+    /// Suppressed by an `lm-ignore:` comment.
+    Suppressed {
+        /// The comment's reason, when it gives one.
+        reason: Option<String>,
+        /// 1-based line of the comment.
+        line: u64,
+    },
+    /// Its fingerprint is in the baseline.
+    Baselined,
+}
+
+/// One finding of the report.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The finding (its fingerprint filled in when the stage left it empty).
+    pub finding: Finding,
+    /// What happens to it.
+    pub status: Status,
+    /// How many more records reported the same rule, path and line.
+    pub duplicates: u64,
+}
+
+impl Entry {
+    /// True when the finding is neither suppressed nor baselined.
+    pub fn is_active(&self) -> bool {
+        self.status == Status::Active
+    }
+}
+
+/// Options that shape a report.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Findings below this severity are not shown (they still count for `--fail-on`).
+    pub min_severity: Severity,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            min_severity: Severity::Info,
+        }
+    }
+}
+
+/// Counts over a report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Shown findings (active, at or above the minimum severity).
+    pub shown: u64,
+    /// Shown findings by severity (every severity present, zeros included).
+    pub by_severity: BTreeMap<Severity, u64>,
+    /// Shown findings by category.
+    pub by_category: BTreeMap<Category, u64>,
+    /// Active findings below the minimum severity.
+    pub below_min_severity: u64,
+    /// Findings suppressed inline.
+    pub suppressed: u64,
+    /// Findings in the baseline.
+    pub baselined: u64,
+    /// Duplicate records merged into another.
+    pub duplicates: u64,
+    /// Files with shown findings.
+    pub files: u64,
+}
+
+/// A built report.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Every distinct finding, sorted by path, line, column and rule.
+    pub entries: Vec<Entry>,
+    /// Diagnostics of the stream and of the report itself.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The options it was built with.
+    pub options: Options,
+}
+
+impl Report {
+    /// Builds the report of `stream`. `sources` reads files for inline suppressions.
+    pub fn build(
+        stream: &Stream,
+        sources: &mut Sources<'_>,
+        baseline: Option<&Baseline>,
+        options: Options,
+    ) -> Report {
+        let mut entries: Vec<Entry> = Vec::with_capacity(stream.findings.len());
+        let mut seen: HashMap<(String, String, u64), usize> = HashMap::new();
+        for f in &stream.findings {
+            let key = (f.rule.clone(), f.path.clone(), f.line);
+            match seen.get(&key) {
+                Some(&i) => {
+                    let e = &mut entries[i];
+                    e.duplicates += 1;
+                    if f.severity > e.finding.severity {
+                        let dups = e.duplicates;
+                        e.finding = f.clone();
+                        e.duplicates = dups;
+                    }
+                }
+                None => {
+                    seen.insert(key, entries.len());
+                    entries.push(Entry {
+                        finding: f.clone(),
+                        status: Status::Active,
+                        duplicates: 0,
+                    });
+                }
+            }
+        }
+        let mut diagnostics = stream.diagnostics.clone();
+        for e in &mut entries {
+            if e.finding.fingerprint.is_empty() {
+                e.finding.fingerprint = fallback_fingerprint(&e.finding);
+            }
+            if let Some(lines) = sources.lines(&e.finding) {
+                let f = &e.finding;
+                if let Some((d, at)) = suppress::find(&lines, f.line, &f.rule, f.category.as_str())
+                {
+                    if d.reason.is_none() {
+                        diagnostics.push(
+                            Diagnostic::new(
+                                DiagnosticLevel::Info,
+                                STAGE,
+                                "suppression-without-reason",
+                                format!("`lm-ignore: {}` gives no reason; say why the finding does not apply", d.ids.join(",")),
+                            )
+                            .with_path(f.path.clone())
+                            .with_line(at),
+                        );
+                    }
+                    e.status = Status::Suppressed {
+                        reason: d.reason,
+                        line: at,
+                    };
+                    continue;
+                }
+            }
+            if baseline.is_some_and(|b| b.contains(&e.finding.fingerprint)) {
+                e.status = Status::Baselined;
+            }
+        }
+        entries.sort_by(|a, b| {
+            let (a, b) = (&a.finding, &b.finding);
+            (&a.path, a.line, a.column, &a.rule).cmp(&(&b.path, b.line, b.column, &b.rule))
+        });
+        Report {
+            entries,
+            diagnostics,
+            options,
+        }
+    }
+
+    /// The findings to show: active and at or above the minimum severity.
+    pub fn shown(&self) -> impl Iterator<Item = &Entry> {
+        self.entries
+            .iter()
+            .filter(|e| e.is_active() && e.finding.severity >= self.options.min_severity)
+    }
+
+    /// Active (unsuppressed, un-baselined) findings at or above `threshold`, whatever the
+    /// minimum severity shown.
+    pub fn failing(&self, threshold: Severity) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| e.is_active() && e.finding.severity >= threshold)
+            .count()
+    }
+
+    /// Marks every active finding as baselined (after `--write-baseline`).
+    pub fn baseline_all_active(&mut self) {
+        for e in &mut self.entries {
+            if e.is_active() {
+                e.status = Status::Baselined;
+            }
+        }
+    }
+
+    /// Counts.
+    pub fn totals(&self) -> Totals {
+        let mut t = Totals {
+            by_severity: Severity::ALL.iter().map(|s| (*s, 0)).collect(),
+            ..Totals::default()
+        };
+        let mut files = std::collections::BTreeSet::new();
+        for e in &self.entries {
+            t.duplicates += e.duplicates;
+            match e.status {
+                Status::Suppressed { .. } => t.suppressed += 1,
+                Status::Baselined => t.baselined += 1,
+                Status::Active if e.finding.severity < self.options.min_severity => {
+                    t.below_min_severity += 1
+                }
+                Status::Active => {
+                    t.shown += 1;
+                    *t.by_severity.entry(e.finding.severity).or_default() += 1;
+                    *t.by_category.entry(e.finding.category).or_default() += 1;
+                    files.insert(e.finding.path.as_str());
+                }
+            }
+        }
+        t.files = files.len() as u64;
+        t
+    }
+}
+
+/// A fingerprint for a finding whose stage left it empty: rule, path and the evidence (or
+/// the message), never the line number.
+pub fn fallback_fingerprint(f: &Finding) -> String {
+    let what = f.evidence.as_deref().unwrap_or(&f.message);
+    lm_core::fingerprint::for_evidence(&f.rule, &f.path, what)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn finding(rule: &str, sev: Severity, path: &str, line: u64, fp: &str) -> Finding {
+        let mut f = Finding::new(
+            rule,
+            Category::InjectSql,
+            sev,
+            path,
+            line,
+            "Use bound parameters.",
+        );
+        f.fingerprint = fp.into();
+        f
+    }
+
+    fn build(findings: Vec<Finding>, baseline: Option<&Baseline>, min: Severity) -> Report {
+        let stream = Stream {
+            findings,
+            ..Stream::default()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let mut sources = Sources::new(&stream.files, dir.path());
+        Report::build(
+            &stream,
+            &mut sources,
+            baseline,
+            Options { min_severity: min },
+        )
+    }
+
+    #[test]
+    fn duplicates_are_merged_keeping_the_highest_severity() {
+        let r = build(
+            vec![
+                finding("r.a", Severity::Medium, "b.js", 3, "1"),
+                finding("r.a", Severity::High, "b.js", 3, "2"),
+                finding("r.a", Severity::High, "b.js", 4, "3"),
+                finding("r.b", Severity::Low, "a.js", 3, "4"),
+            ],
+            None,
+            Severity::Info,
+        );
+        assert_eq!(r.entries.len(), 3);
+        assert_eq!(r.entries[0].finding.path, "a.js", "sorted by path");
+        assert_eq!(r.entries[1].finding.severity, Severity::High);
+        assert_eq!(r.entries[1].duplicates, 1);
+        let t = r.totals();
+        assert_eq!((t.shown, t.duplicates, t.files), (3, 1, 2));
+        assert_eq!(t.by_severity[&Severity::High], 2);
+        assert_eq!(t.by_severity[&Severity::Critical], 0);
+    }
+
+    #[test]
+    fn min_severity_hides_but_still_fails() {
+        let r = build(
+            vec![
+                finding("r.a", Severity::Low, "a.js", 1, "1"),
+                finding("r.b", Severity::Critical, "a.js", 2, "2"),
+            ],
+            None,
+            Severity::Critical,
+        );
+        assert_eq!(r.shown().count(), 1);
+        assert_eq!(r.failing(Severity::Low), 2);
+        assert_eq!(r.totals().below_min_severity, 1);
+    }
+
+    #[test]
+    fn missing_fingerprints_get_a_line_independent_one() {
+        let mut a = finding("r.a", Severity::Low, "a.js", 1, "");
+        a.evidence = Some("query(`x ${id}`)".into());
+        let mut b = a.clone();
+        b.line = 40;
+        b.end_line = 40;
+        let ra = build(vec![a], None, Severity::Info);
+        let rb = build(vec![b], None, Severity::Info);
+        assert_eq!(ra.entries[0].finding.fingerprint.len(), 16);
+        assert_eq!(
+            ra.entries[0].finding.fingerprint,
+            rb.entries[0].finding.fingerprint
+        );
+    }
+}
