@@ -1,3 +1,12 @@
-//! `lm-deps` (being built).
+//! `lm-deps`: an offline dependency audit.
+//!
+//! Reads `file` records of manifests and lockfiles, parses them ([`parse`]), pairs
+//! each manifest with the lockfile that governs it, and reports known advisories from
+//! a local OSV database ([`osv`]), lockfile problems, unpinned and unknown packages,
+//! install scripts and version conflicts ([`rules`]).
 
 pub mod cli;
+pub mod model;
+pub mod parse;
+pub mod text;
+pub mod version;
