@@ -443,6 +443,10 @@ pub struct SqlTable {
     /// `if not exists` was written.
     #[serde(default)]
     pub if_not_exists: bool,
+    /// `create` (default), `alter` or `drop`. For `alter`, only what the statement
+    /// changes is set; a consumer merges it into the earlier state.
+    #[serde(default = "create_action")]
+    pub action: String,
     /// Statement index within the file (replay order is path, then order).
     pub order: u32,
 }
@@ -494,6 +498,10 @@ fn yes() -> bool {
     true
 }
 
+fn create_action() -> String {
+    "create".into()
+}
+
 /// `sql_view`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct SqlView {
@@ -507,6 +515,10 @@ pub struct SqlView {
     /// Tables it reads.
     #[serde(default)]
     pub tables: Vec<String>,
+    /// `create` (default), `alter` or `drop`. For `alter`, only what the statement
+    /// changes is set; a consumer merges it into the earlier state.
+    #[serde(default = "create_action")]
+    pub action: String,
     /// Statement index within the file.
     pub order: u32,
 }
@@ -524,6 +536,14 @@ pub struct SqlFunction {
     /// `set search_path` is pinned.
     #[serde(default)]
     pub search_path_set: bool,
+    /// The declared return type as written, lower-cased (`trigger`, `boolean`,
+    /// `setof public.todos`), when known. Trigger functions cannot be called over the API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returns: Option<String>,
+    /// `create` (default), `alter` or `drop`. For `alter`, only what the statement
+    /// changes is set; a consumer merges it into the earlier state.
+    #[serde(default = "create_action")]
+    pub action: String,
     /// Statement index within the file.
     pub order: u32,
 }
