@@ -1,0 +1,2333 @@
+//! The taint engine for JavaScript, TypeScript and their JSX dialects.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use lm_core::fact::Provenance;
+use lm_core::Fact;
+use tree_sitter::Node;
+
+use super::taint::{kinds, SinkKind, Taint, Val};
+use super::{sanitizer_mask, Facts};
+use crate::ctx::Ctx;
+
+const MAX_DEPTH: u32 = 300;
+
+static SINK_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new([
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "dangerouslySetInnerHTML",
+        "srcdoc",
+        "srcDoc",
+        "href",
+        "query",
+        "execute",
+        "$queryRaw",
+        "$executeRaw",
+        "raw(",
+        "Raw(",
+        "unsafe(",
+        "console.",
+        "log.",
+        "logger",
+        ".rpc(",
+        ".or(",
+        "html",
+        "redirect",
+        "fetch(",
+        "axios",
+        ".send(",
+        ".write(",
+        ".end(",
+    ])
+    .expect("static patterns")
+});
+
+static SOURCE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new([
+        "req.",
+        "req,",
+        "req)",
+        "req:",
+        "request",
+        "params",
+        "searchParams",
+        "location",
+        "URLSearchParams",
+        "useSearchParams",
+        "useParams",
+        "useRouter",
+        "formData",
+        "use server",
+        ".from(",
+        "find",
+        "document.",
+        "window.name",
+        "cookies(",
+        "headers(",
+        "event.",
+        "ctx.",
+        "c.req",
+        "context",
+        "props",
+    ])
+    .expect("static patterns")
+});
+
+/// True when the file may hold a source and a sink (cheap byte scan).
+pub fn prefilter(src: &str) -> bool {
+    SINK_WORDS.is_match(src) && SOURCE_WORDS.is_match(src)
+}
+
+/// Runs the engine over a parsed JS/TS file.
+pub fn analyze(ctx: &Ctx<'_>) -> Vec<Fact> {
+    let root = ctx.tree.root_node();
+    let mut e = Engine::new(ctx);
+    e.use_server_file = has_directive(ctx, root, "use server");
+    e.collect_decls(root);
+    e.push();
+    e.visit(root);
+    e.pop();
+    // Components that received tainted props: analyse them again with those props.
+    let mut props: Vec<(&str, Vec<(String, Val)>)> = e.props.drain().collect();
+    props.sort_by_key(|(n, _)| *n);
+    for (name, values) in props {
+        if let Some(&f) = e.funcs.get(name) {
+            e.component_props = Some(values);
+            e.push();
+            e.visit_function(f, None);
+            e.pop();
+        }
+    }
+    e.facts.into_facts()
+}
+
+fn has_directive(ctx: &Ctx<'_>, body: Node<'_>, directive: &str) -> bool {
+    let mut cur = body.walk();
+    for child in body.named_children(&mut cur) {
+        match child.kind() {
+            "comment" => continue,
+            "expression_statement" => {
+                let Some(s) = child.named_child(0) else {
+                    return false;
+                };
+                if s.kind() != "string" {
+                    return false;
+                }
+                let t = ctx.text(s);
+                if t.len() >= 2 && &t[1..t.len() - 1] == directive {
+                    return true;
+                }
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// What a same-file helper does with its parameters.
+#[derive(Debug, Clone, Default)]
+struct Summary {
+    /// Parameter index reaching the return value, with what happened to it there.
+    params: Vec<(usize, Taint)>,
+    /// A source read inside the helper and returned.
+    own: Option<Taint>,
+}
+
+/// A zod schema seen in the file.
+#[derive(Debug, Clone)]
+struct Schema {
+    strict: bool,
+    strict_fields: Vec<String>,
+}
+
+struct Engine<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    facts: Facts<'c, 'a>,
+    scopes: Vec<HashMap<String, Val>>,
+    funcs: HashMap<&'a str, Node<'a>>,
+    summaries: HashMap<usize, Summary>,
+    schemas: HashMap<String, Schema>,
+    setters: HashMap<String, String>,
+    props: HashMap<&'a str, Vec<(String, Val)>>,
+    component_props: Option<Vec<(String, Val)>>,
+    use_server_file: bool,
+    /// In a helper summary: no facts, returns collected.
+    summarizing: bool,
+    returns: Vec<Val>,
+    depth: u32,
+}
+
+const MARK: &str = "\u{0}param";
+
+impl<'c, 'a> Engine<'c, 'a> {
+    fn new(ctx: &'c Ctx<'a>) -> Self {
+        Engine {
+            ctx,
+            facts: Facts::new(ctx),
+            scopes: Vec::new(),
+            funcs: HashMap::new(),
+            summaries: HashMap::new(),
+            schemas: HashMap::new(),
+            setters: HashMap::new(),
+            props: HashMap::new(),
+            component_props: None,
+            use_server_file: false,
+            summarizing: false,
+            returns: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    fn text(&self, n: Node<'_>) -> &'a str {
+        self.ctx.text(n)
+    }
+
+    // ----- scopes -----
+
+    fn push(&mut self) {
+        self.scopes.push(HashMap::new());
+    }
+
+    fn pop(&mut self) {
+        self.scopes.pop();
+    }
+
+    fn lookup(&self, name: &str) -> Option<&Val> {
+        self.scopes.iter().rev().find_map(|s| s.get(name))
+    }
+
+    fn declare(&mut self, name: &str, val: Val) {
+        if let Some(s) = self.scopes.last_mut() {
+            s.insert(name.to_string(), val);
+        }
+    }
+
+    fn assign(&mut self, name: &str, val: Val) {
+        for s in self.scopes.iter_mut().rev() {
+            if let Some(slot) = s.get_mut(name) {
+                *slot = val;
+                return;
+            }
+        }
+        self.declare(name, val);
+    }
+
+    // ----- declarations collected up front -----
+
+    /// Same-file functions (by name) and zod schemas, from top-level statements.
+    fn collect_decls(&mut self, root: Node<'a>) {
+        let mut cur = root.walk();
+        for stmt in root.named_children(&mut cur) {
+            let stmt = if stmt.kind() == "export_statement" {
+                match stmt
+                    .child_by_field_name("declaration")
+                    .or_else(|| stmt.child_by_field_name("value"))
+                {
+                    Some(d) => d,
+                    None => continue,
+                }
+            } else {
+                stmt
+            };
+            match stmt.kind() {
+                "function_declaration" | "generator_function_declaration" => {
+                    if let Some(n) = stmt.child_by_field_name("name") {
+                        self.funcs.insert(self.text(n), stmt);
+                    }
+                }
+                "lexical_declaration" | "variable_declaration" => {
+                    let mut c2 = stmt.walk();
+                    for d in stmt.named_children(&mut c2) {
+                        if d.kind() != "variable_declarator" {
+                            continue;
+                        }
+                        let (Some(n), Some(v)) = (
+                            d.child_by_field_name("name"),
+                            d.child_by_field_name("value"),
+                        ) else {
+                            continue;
+                        };
+                        if n.kind() != "identifier" {
+                            continue;
+                        }
+                        let v = strip_wrappers(v);
+                        match v.kind() {
+                            "arrow_function" | "function_expression" | "function" => {
+                                self.funcs.insert(self.text(n), v);
+                            }
+                            "call_expression" | "member_expression" => {
+                                let t = self.text(v);
+                                if t.starts_with("z.") || t.starts_with("zod.") {
+                                    let s = zod_schema(self, v);
+                                    self.schemas.insert(self.text(n).to_string(), s);
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    // ----- the walk -----
+
+    fn visit(&mut self, node: Node<'a>) {
+        if self.depth > MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        self.visit_inner(node);
+        self.depth -= 1;
+    }
+
+    fn visit_children(&mut self, node: Node<'a>) {
+        let mut cur = node.walk();
+        if !cur.goto_first_child() {
+            return;
+        }
+        loop {
+            let n = cur.node();
+            if n.is_named() {
+                self.visit(n);
+            }
+            if !cur.goto_next_sibling() {
+                break;
+            }
+        }
+    }
+
+    fn visit_inner(&mut self, node: Node<'a>) {
+        match node.kind() {
+            "function_declaration"
+            | "generator_function_declaration"
+            | "function_expression"
+            | "function"
+            | "generator_function"
+            | "arrow_function"
+            | "method_definition" => {
+                self.push();
+                self.visit_function(node, None);
+                self.pop();
+            }
+            "variable_declarator" => {
+                let Some(value) = node.child_by_field_name("value") else {
+                    return;
+                };
+                self.visit(value);
+                let Some(pattern) = node.child_by_field_name("name") else {
+                    return;
+                };
+                self.declarator(pattern, value);
+            }
+            "assignment_expression" => {
+                let (Some(left), Some(right)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) else {
+                    return;
+                };
+                self.visit(right);
+                let val = self.eval(right);
+                self.assignment_sink(node, left, right, &val);
+                match left.kind() {
+                    "identifier" => {
+                        self.assign(self.text(left), val.via("assignment"));
+                    }
+                    "member_expression" => {
+                        if let Some(path) = self.dotted(left) {
+                            self.assign(&path, val.via("assignment"));
+                        }
+                    }
+                    "object_pattern" | "array_pattern" => self.bind(left, val, true),
+                    _ => {}
+                }
+            }
+            "augmented_assignment_expression" => {
+                let (Some(left), Some(right)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) else {
+                    return;
+                };
+                self.visit(right);
+                let rv = self.eval(right);
+                let lv = self.eval(left);
+                let val = lv.join(rv).via("concatenation");
+                self.assignment_sink(node, left, right, &val);
+                if left.kind() == "identifier" {
+                    self.assign(self.text(left), val);
+                }
+            }
+            "call_expression" => {
+                self.visit_call_children(node);
+                self.call_sink(node);
+                self.setter_call(node);
+            }
+            "new_expression" => {
+                self.visit_children(node);
+                self.new_sink(node);
+            }
+            "jsx_attribute" => {
+                self.visit_children(node);
+                self.jsx_attribute_sink(node);
+            }
+            "jsx_opening_element" | "jsx_self_closing_element" => {
+                self.visit_children(node);
+                self.record_props(node);
+            }
+            "return_statement" => {
+                self.visit_children(node);
+                if self.summarizing {
+                    if let Some(e) = node.named_child(0) {
+                        let v = self.eval(e);
+                        self.returns.push(v);
+                    }
+                }
+            }
+            "class_declaration" | "class" => self.visit_children(node),
+            _ => self.visit_children(node),
+        }
+    }
+
+    /// Visits a call's children; array callbacks get their element as first parameter.
+    fn visit_call_children(&mut self, call: Node<'a>) {
+        let func = call.child_by_field_name("function");
+        let args = call.child_by_field_name("arguments");
+        let mut seed: Option<Val> = None;
+        if let Some(f) = func {
+            self.visit(f);
+            if f.kind() == "member_expression" {
+                let method = f
+                    .child_by_field_name("property")
+                    .map(|p| self.text(p))
+                    .unwrap_or("");
+                if matches!(
+                    method,
+                    "map"
+                        | "forEach"
+                        | "filter"
+                        | "find"
+                        | "flatMap"
+                        | "some"
+                        | "every"
+                        | "then"
+                        | "findLast"
+                        | "sort"
+                ) {
+                    if let Some(obj) = f.child_by_field_name("object") {
+                        let v = self.eval(obj);
+                        if v.is_tainted() {
+                            seed = Some(v.via("callback"));
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(args) = args {
+            let mut cur = args.walk();
+            let children: Vec<Node<'a>> = args.named_children(&mut cur).collect();
+            for (i, a) in children.into_iter().enumerate() {
+                if i == 0 && seed.is_some() && is_function_kind(a.kind()) {
+                    self.push();
+                    self.visit_function(a, seed.take());
+                    self.pop();
+                } else {
+                    self.visit(a);
+                }
+            }
+        }
+    }
+
+    /// Binds parameters and walks a function body (the caller pushed a scope).
+    fn visit_function(&mut self, f: Node<'a>, seed: Option<Val>) {
+        let params = f
+            .child_by_field_name("parameters")
+            .or_else(|| f.child_by_field_name("parameter"));
+        let body = f.child_by_field_name("body");
+        let action = self.is_server_action(f, body);
+        let props = self.component_props.take();
+        if let Some(params) = params {
+            let list: Vec<Node<'a>> = if params.kind() == "formal_parameters" {
+                let mut cur = params.walk();
+                params.named_children(&mut cur).collect()
+            } else {
+                vec![params]
+            };
+            let mut seed = seed;
+            for (i, p) in list.into_iter().enumerate() {
+                if matches!(p.kind(), "comment" | "this") {
+                    continue;
+                }
+                let pattern = param_pattern(p);
+                if i == 0 {
+                    if let Some(s) = seed.take() {
+                        self.bind(pattern, s, false);
+                        continue;
+                    }
+                    if let Some(props) = &props {
+                        self.bind_props(pattern, props);
+                        continue;
+                    }
+                }
+                if action {
+                    let name = self.text(pattern).to_string();
+                    if !self.summarizing {
+                        self.facts
+                            .input(pattern, "action_arg", None, Some(name.clone()));
+                    }
+                    let t = Taint::source(Provenance::Request, name);
+                    self.bind(pattern, Val::taint(t), false);
+                    continue;
+                }
+                self.bind_param(pattern);
+            }
+        }
+        let Some(body) = body else { return };
+        if body.kind() == "statement_block" {
+            self.visit(body);
+        } else {
+            self.visit(body);
+            if self.summarizing {
+                let v = self.eval(body);
+                self.returns.push(v);
+            }
+        }
+    }
+
+    fn is_server_action(&self, f: Node<'a>, body: Option<Node<'a>>) -> bool {
+        if let Some(b) = body {
+            if b.kind() == "statement_block" && has_directive(self.ctx, b, "use server") {
+                return true;
+            }
+        }
+        if !self.use_server_file {
+            return false;
+        }
+        // Exported: `export async function a()`, `export const a = async () => {}`.
+        let mut p = f.parent();
+        for _ in 0..3 {
+            match p {
+                Some(n) if n.kind() == "export_statement" => return true,
+                Some(n)
+                    if matches!(
+                        n.kind(),
+                        "variable_declarator" | "lexical_declaration" | "variable_declaration"
+                    ) =>
+                {
+                    p = n.parent()
+                }
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    /// Binds a plain parameter: Next.js `{ params, searchParams }` are request input,
+    /// anything else shadows outer names.
+    fn bind_param(&mut self, pattern: Node<'a>) {
+        if pattern.kind() == "object_pattern" {
+            let mut cur = pattern.walk();
+            for c in pattern.named_children(&mut cur) {
+                let (key, target) = match c.kind() {
+                    "shorthand_property_identifier_pattern" => (self.text(c), c),
+                    "pair_pattern" => {
+                        match (c.child_by_field_name("key"), c.child_by_field_name("value")) {
+                            (Some(k), Some(v)) => (self.text(k), v),
+                            _ => continue,
+                        }
+                    }
+                    "object_assignment_pattern" => match c.child_by_field_name("left") {
+                        Some(l) => (self.text(l), l),
+                        None => continue,
+                    },
+                    _ => {
+                        self.bind(c, Val::Unknown, false);
+                        continue;
+                    }
+                };
+                let source = match key {
+                    "params" => Some("params"),
+                    "searchParams" => Some("search_params"),
+                    _ => None,
+                };
+                match source {
+                    Some(s) => {
+                        if !self.summarizing {
+                            self.facts.input(c, s, None, Some(key.to_string()));
+                        }
+                        let t = Taint::source(Provenance::Request, key);
+                        self.bind(target, Val::taint(t), false);
+                    }
+                    None => self.bind(target, Val::Unknown, false),
+                }
+            }
+        } else {
+            self.bind(pattern, Val::Unknown, false);
+        }
+    }
+
+    fn bind_props(&mut self, pattern: Node<'a>, props: &[(String, Val)]) {
+        match pattern.kind() {
+            "identifier" => {
+                let base = self.text(pattern).to_string();
+                self.declare(&base, Val::Unknown);
+                for (k, v) in props {
+                    self.declare(&format!("{base}.{k}"), v.clone().via("prop"));
+                }
+            }
+            "object_pattern" => {
+                let mut cur = pattern.walk();
+                for c in pattern.named_children(&mut cur) {
+                    let (key, target) = match c.kind() {
+                        "shorthand_property_identifier_pattern" => (self.text(c), c),
+                        "pair_pattern" => {
+                            match (c.child_by_field_name("key"), c.child_by_field_name("value")) {
+                                (Some(k), Some(v)) => (self.text(k), v),
+                                _ => continue,
+                            }
+                        }
+                        "object_assignment_pattern" => match c.child_by_field_name("left") {
+                            Some(l) => (self.text(l), l),
+                            None => continue,
+                        },
+                        _ => continue,
+                    };
+                    let v = props
+                        .iter()
+                        .find(|(k, _)| k == key)
+                        .map(|(_, v)| v.clone().via("prop"))
+                        .unwrap_or(Val::Unknown);
+                    self.bind(target, v, false);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn declarator(&mut self, pattern: Node<'a>, value: Node<'a>) {
+        let stripped = strip_wrappers(value);
+        // `const [html, setHtml] = useState(x)`
+        if pattern.kind() == "array_pattern" && stripped.kind() == "call_expression" {
+            let callee = stripped
+                .child_by_field_name("function")
+                .map(|f| self.text(f))
+                .unwrap_or("");
+            if callee == "useState" || callee == "React.useState" {
+                let mut cur = pattern.walk();
+                let names: Vec<Node<'a>> = pattern.named_children(&mut cur).collect();
+                let init = first_arg(stripped)
+                    .map(|a| self.eval(a))
+                    .unwrap_or(Val::Const);
+                if let Some(state) = names.first().filter(|n| n.kind() == "identifier") {
+                    self.declare(self.text(*state), init);
+                    if let Some(setter) = names.get(1).filter(|n| n.kind() == "identifier") {
+                        self.setters.insert(
+                            self.text(*setter).to_string(),
+                            self.text(*state).to_string(),
+                        );
+                    }
+                }
+                return;
+            }
+        }
+        let val = self.eval(value);
+        if pattern.kind() == "identifier" {
+            let name = self.text(pattern);
+            self.facts.name_input_var(stripped, name);
+            if stripped.kind() == "object" {
+                self.bind_object_fields(name, stripped);
+            }
+            self.declare(name, val.via("assignment"));
+        } else {
+            self.bind(pattern, val, false);
+        }
+    }
+
+    /// `const o = { a: x }`: remembers `o.a` separately (object field flow).
+    fn bind_object_fields(&mut self, base: &str, obj: Node<'a>) {
+        let mut cur = obj.walk();
+        for c in obj.named_children(&mut cur) {
+            match c.kind() {
+                "pair" => {
+                    let (Some(k), Some(v)) =
+                        (c.child_by_field_name("key"), c.child_by_field_name("value"))
+                    else {
+                        continue;
+                    };
+                    let key = unquote(self.text(k));
+                    let val = self.eval(v);
+                    self.declare(&format!("{base}.{key}"), val);
+                }
+                "shorthand_property_identifier" => {
+                    let key = self.text(c);
+                    let val = self.lookup(key).cloned().unwrap_or_default();
+                    self.declare(&format!("{base}.{key}"), val);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Binds every name in a pattern to (fields of) `val`.
+    fn bind(&mut self, pattern: Node<'a>, val: Val, assign: bool) {
+        match pattern.kind() {
+            "identifier" | "shorthand_property_identifier_pattern" => {
+                let name = self.text(pattern);
+                let v = if pattern.kind() == "shorthand_property_identifier_pattern" {
+                    val
+                } else {
+                    val.via("assignment")
+                };
+                if assign {
+                    self.assign(name, v);
+                } else {
+                    self.declare(name, v);
+                }
+            }
+            "object_pattern" => {
+                let mut cur = pattern.walk();
+                for c in pattern.named_children(&mut cur) {
+                    match c.kind() {
+                        "shorthand_property_identifier_pattern" => {
+                            let key = self.text(c);
+                            let v = val.clone().field(key).via("destructuring");
+                            self.bind(c, v, assign);
+                        }
+                        "pair_pattern" => {
+                            let (Some(k), Some(v)) =
+                                (c.child_by_field_name("key"), c.child_by_field_name("value"))
+                            else {
+                                continue;
+                            };
+                            let key = unquote(self.text(k));
+                            let fv = val.clone().field(key).via("destructuring");
+                            self.bind(v, fv, assign);
+                        }
+                        "object_assignment_pattern" => {
+                            let Some(l) = c.child_by_field_name("left") else {
+                                continue;
+                            };
+                            let key = self.text(l);
+                            let dv = c
+                                .child_by_field_name("right")
+                                .map(|r| self.eval(r))
+                                .unwrap_or(Val::Const);
+                            let fv = val.clone().field(key).via("destructuring").join(dv);
+                            self.bind(l, fv, assign);
+                        }
+                        "rest_pattern" => {
+                            if let Some(inner) = c.named_child(0) {
+                                self.bind(inner, val.clone(), assign);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            "array_pattern" => {
+                let mut cur = pattern.walk();
+                let items: Vec<Node<'a>> = pattern.named_children(&mut cur).collect();
+                for c in items {
+                    self.bind(c, val.clone().via("destructuring"), assign);
+                }
+            }
+            "assignment_pattern" => {
+                let Some(l) = pattern.child_by_field_name("left") else {
+                    return;
+                };
+                let dv = pattern
+                    .child_by_field_name("right")
+                    .map(|r| self.eval(r))
+                    .unwrap_or(Val::Const);
+                self.bind(l, val.join(dv), assign);
+            }
+            "rest_pattern" => {
+                if let Some(inner) = pattern.named_child(0) {
+                    self.bind(inner, val, assign);
+                }
+            }
+            "required_parameter" | "optional_parameter" => {
+                let p = param_pattern(pattern);
+                if p != pattern {
+                    self.bind(p, val, assign);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `a.b.c` as a dotted name, when it is one (identifiers and `this`).
+    fn dotted(&self, node: Node<'a>) -> Option<String> {
+        match node.kind() {
+            "identifier" | "this" => Some(self.text(node).to_string()),
+            "member_expression" => {
+                let obj = node.child_by_field_name("object")?;
+                let prop = node.child_by_field_name("property")?;
+                let mut s = self.dotted(obj)?;
+                s.push('.');
+                s.push_str(self.text(prop));
+                Some(s)
+            }
+            _ => None,
+        }
+    }
+
+    // ----- evaluation -----
+
+    fn eval(&mut self, node: Node<'a>) -> Val {
+        if self.depth > MAX_DEPTH {
+            return Val::Unknown;
+        }
+        self.depth += 1;
+        let v = self.eval_inner(node);
+        self.depth -= 1;
+        v
+    }
+
+    fn eval_inner(&mut self, node: Node<'a>) -> Val {
+        match node.kind() {
+            "string"
+            | "number"
+            | "true"
+            | "false"
+            | "null"
+            | "undefined"
+            | "regex"
+            | "template_literal_type" => Val::Const,
+            "template_string" => {
+                let mut acc = Val::Const;
+                let mut cur = node.walk();
+                let subs: Vec<Node<'a>> = node
+                    .named_children(&mut cur)
+                    .filter(|c| c.kind() == "template_substitution")
+                    .collect();
+                for s in subs {
+                    if let Some(e) = s.named_child(0) {
+                        let v = self.eval(e);
+                        acc = acc.join(v);
+                    }
+                }
+                stringify(acc).via("template literal")
+            }
+            "identifier" => {
+                let name = self.text(node);
+                if name == "undefined" || name == "NaN" {
+                    return Val::Const;
+                }
+                self.lookup(name).cloned().unwrap_or_default()
+            }
+            "member_expression" => self.eval_member(node),
+            "subscript_expression" => {
+                if let Some(v) = self.source(node) {
+                    return v;
+                }
+                let Some(obj) = node.child_by_field_name("object") else {
+                    return Val::Unknown;
+                };
+                let key = node
+                    .child_by_field_name("index")
+                    .filter(|i| i.kind() == "string")
+                    .map(|i| unquote(self.text(i)).to_string());
+                if let (Some(k), Some(base)) = (&key, self.dotted(obj)) {
+                    if let Some(v) = self.lookup(&format!("{base}.{k}")) {
+                        return v.clone();
+                    }
+                }
+                let v = self.eval(obj);
+                v.field(key.as_deref().unwrap_or(""))
+            }
+            "call_expression" => self.eval_call(node),
+            "new_expression" => self.eval_new(node),
+            "await_expression"
+            | "parenthesized_expression"
+            | "as_expression"
+            | "non_null_expression"
+            | "satisfies_expression"
+            | "type_assertion"
+            | "spread_element" => match last_named(node) {
+                Some(e) => self.eval(e),
+                None => Val::Unknown,
+            },
+            "binary_expression" => {
+                let op = node
+                    .child_by_field_name("operator")
+                    .map(|o| self.text(o))
+                    .unwrap_or("");
+                let l = node.child_by_field_name("left");
+                let r = node.child_by_field_name("right");
+                match op {
+                    "+" => {
+                        let lv = l.map(|n| self.eval(n)).unwrap_or_default();
+                        let rv = r.map(|n| self.eval(n)).unwrap_or_default();
+                        stringify(lv.join(rv)).via("concatenation")
+                    }
+                    "||" | "??" => {
+                        let lv = l.map(|n| self.eval(n)).unwrap_or_default();
+                        let rv = r.map(|n| self.eval(n)).unwrap_or_default();
+                        lv.join(rv)
+                    }
+                    "&&" => r.map(|n| self.eval(n)).unwrap_or_default(),
+                    _ => Val::Const,
+                }
+            }
+            "ternary_expression" => {
+                let a = node
+                    .child_by_field_name("consequence")
+                    .map(|n| self.eval(n))
+                    .unwrap_or_default();
+                let b = node
+                    .child_by_field_name("alternative")
+                    .map(|n| self.eval(n))
+                    .unwrap_or_default();
+                a.join(b)
+            }
+            "unary_expression" => {
+                let op = node
+                    .child_by_field_name("operator")
+                    .map(|o| self.text(o))
+                    .unwrap_or("");
+                if op == "+" || op == "-" || op == "~" {
+                    let v = node
+                        .child_by_field_name("argument")
+                        .map(|a| self.eval(a))
+                        .unwrap_or_default();
+                    v.validate("Number")
+                } else {
+                    Val::Const
+                }
+            }
+            "update_expression" => Val::Const,
+            "object" => {
+                let mut acc = Val::Const;
+                let mut cur = node.walk();
+                let items: Vec<Node<'a>> = node.named_children(&mut cur).collect();
+                for c in items {
+                    let v = match c.kind() {
+                        "pair" => c
+                            .child_by_field_name("value")
+                            .map(|v| self.eval(v))
+                            .unwrap_or_default(),
+                        "shorthand_property_identifier" => {
+                            self.lookup(self.text(c)).cloned().unwrap_or_default()
+                        }
+                        "spread_element" => self.eval(c),
+                        _ => Val::Const,
+                    };
+                    acc = acc.join(v);
+                }
+                acc
+            }
+            "array" => {
+                let mut acc = Val::Const;
+                let mut cur = node.walk();
+                let items: Vec<Node<'a>> = node.named_children(&mut cur).collect();
+                for c in items {
+                    let v = self.eval(c);
+                    acc = acc.join(v);
+                }
+                acc
+            }
+            "arrow_function" | "function_expression" | "function" | "class" => Val::Const,
+            "assignment_expression" => match node.child_by_field_name("right") {
+                Some(r) => self.eval(r),
+                None => Val::Unknown,
+            },
+            "sequence_expression" => match last_named(node) {
+                Some(e) => self.eval(e),
+                None => Val::Unknown,
+            },
+            _ => Val::Unknown,
+        }
+    }
+
+    fn eval_member(&mut self, node: Node<'a>) -> Val {
+        let prop = node
+            .child_by_field_name("property")
+            .map(|p| self.text(p))
+            .unwrap_or("");
+        if matches!(prop, "length" | "size" | "byteLength") {
+            return Val::Const;
+        }
+        if let Some(v) = self.source(node) {
+            return v;
+        }
+        if let Some(path) = self.dotted(node) {
+            if let Some(v) = self.lookup(&path) {
+                return v.clone();
+            }
+        }
+        let Some(obj) = node.child_by_field_name("object") else {
+            return Val::Unknown;
+        };
+        self.eval(obj).field(prop)
+    }
+
+    fn eval_new(&mut self, node: Node<'a>) -> Val {
+        let ctor = node
+            .child_by_field_name("constructor")
+            .map(|c| self.text(c))
+            .unwrap_or("");
+        let arg = node
+            .child_by_field_name("arguments")
+            .and_then(|a| a.named_child(0));
+        match ctor {
+            "URL" | "URLSearchParams" => {
+                let Some(a) = arg else { return Val::Const };
+                let t = self.text(a);
+                if ctor == "URL" && is_request_url(t) {
+                    if !self.summarizing {
+                        self.facts.input(node, "search_params", None, None);
+                    }
+                    let mut taint = Taint::source(Provenance::Request, self.ctx.short(node, 80));
+                    taint.whole = true;
+                    return Val::taint(taint);
+                }
+                self.eval(a)
+            }
+            "String" | "Date" => arg.map(|a| self.eval(a)).unwrap_or(Val::Const),
+            _ => Val::Unknown,
+        }
+    }
+
+    fn eval_call(&mut self, node: Node<'a>) -> Val {
+        let Some(func) = node.child_by_field_name("function") else {
+            return Val::Unknown;
+        };
+        let args = node.child_by_field_name("arguments");
+        if args.is_some_and(|a| a.kind() == "template_string") {
+            // Tagged template: the tag receives the values separately (sql`...`).
+            return Val::Const;
+        }
+        if let Some(v) = self.source(node) {
+            return v;
+        }
+        let callee = self.text(func);
+        let arg_nodes: Vec<Node<'a>> = match args {
+            Some(a) => {
+                let mut cur = a.walk();
+                a.named_children(&mut cur)
+                    .filter(|c| c.kind() != "comment")
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let method = if func.kind() == "member_expression" {
+            func.child_by_field_name("property").map(|p| self.text(p))
+        } else {
+            None
+        };
+        let last = method.unwrap_or(callee);
+
+        // Validators and conversions.
+        if matches!(
+            callee,
+            "parseInt"
+                | "parseFloat"
+                | "Number"
+                | "Number.parseInt"
+                | "Number.parseFloat"
+                | "Boolean"
+                | "BigInt"
+                | "Math.floor"
+                | "Math.round"
+                | "Math.ceil"
+                | "Math.abs"
+                | "Math.min"
+                | "Math.max"
+                | "Date.parse"
+                | "isNaN"
+                | "Number.isInteger"
+                | "Number.isFinite"
+        ) {
+            let v = arg_nodes.first().map(|a| self.eval(*a)).unwrap_or_default();
+            return v.validate(callee);
+        }
+        if matches!(
+            last,
+            "parse" | "parseAsync" | "safeParse" | "safeParseAsync"
+        ) {
+            if let Some(schema) = self.schema_of(func) {
+                let v = arg_nodes.first().map(|a| self.eval(*a)).unwrap_or_default();
+                return if schema.strict {
+                    v.validate("zod schema")
+                } else {
+                    match v {
+                        Val::Tainted(mut t) => {
+                            t.strict_fields = schema.strict_fields.clone();
+                            t.whole = true;
+                            Val::Tainted(t)
+                        }
+                        other => other,
+                    }
+                };
+            }
+        }
+        if callee == "JSON.stringify" {
+            let v = arg_nodes.first().map(|a| self.eval(*a)).unwrap_or_default();
+            return v.sanitize("JSON.stringify", kinds::LOG);
+        }
+        if let Some(mask) = sanitizer_mask(callee) {
+            let v = arg_nodes.first().map(|a| self.eval(*a)).unwrap_or_default();
+            return v.sanitize(callee, mask);
+        }
+        // Same-file helpers (one level).
+        if func.kind() == "identifier" {
+            if let Some(&f) = self.funcs.get(callee) {
+                if !self.summarizing {
+                    return self.apply_summary(f, callee, &arg_nodes);
+                }
+            }
+        }
+        // Known string-to-string functions.
+        if matches!(
+            callee,
+            "String"
+                | "decodeURIComponent"
+                | "decodeURI"
+                | "unescape"
+                | "atob"
+                | "marked"
+                | "marked.parse"
+                | "md.render"
+                | "markdown.toHTML"
+                | "converter.makeHtml"
+                | "util.format"
+                | "format"
+                | "path.join"
+                | "Buffer.from"
+                | "Object.assign"
+                | "Object.values"
+                | "Object.entries"
+                | "Object.keys"
+                | "Array.from"
+                | "JSON.parse"
+                | "structuredClone"
+                | "String.raw"
+        ) {
+            let mut acc = Val::Const;
+            for a in &arg_nodes {
+                let v = self.eval(*a);
+                acc = acc.join(v);
+            }
+            return acc.via(&format!("call {callee}"));
+        }
+        // Methods: the receiver's value flows through.
+        if let Some(m) = method {
+            let Some(obj) = func.child_by_field_name("object") else {
+                return Val::Unknown;
+            };
+            let rv = self.eval(obj);
+            if matches!(
+                m,
+                "length"
+                    | "indexOf"
+                    | "lastIndexOf"
+                    | "includes"
+                    | "startsWith"
+                    | "endsWith"
+                    | "test"
+                    | "has"
+                    | "some"
+                    | "every"
+                    | "findIndex"
+                    | "localeCompare"
+                    | "charCodeAt"
+                    | "getTime"
+                    | "count"
+                    | "isValid"
+                    | "toFixed"
+            ) {
+                return Val::Const;
+            }
+            if m == "concat" {
+                let mut acc = rv;
+                for a in &arg_nodes {
+                    let v = self.eval(*a);
+                    acc = acc.join(v);
+                }
+                return stringify(acc).via("concatenation");
+            }
+            if matches!(m, "replace" | "replaceAll") {
+                if let Some(pat) = arg_nodes.first() {
+                    let p = self.text(*pat);
+                    if p.contains("\\n") || p.contains("\\r") || p.contains("\\s") {
+                        return stringify(rv).sanitize("replace(newlines)", kinds::LOG);
+                    }
+                    if p.contains('<') && p.contains('>') {
+                        return stringify(rv).sanitize("replace(<>)", kinds::HTML);
+                    }
+                }
+                return stringify(rv);
+            }
+            if let Val::Tainted(mut t) = rv {
+                if m == "get" || m == "getAll" {
+                    if t.whole {
+                        t.source_expr = self.ctx.short(node, 80);
+                    }
+                    t.whole = false;
+                    t.strict_fields.clear();
+                    return Val::Tainted(t);
+                }
+                if matches!(
+                    m,
+                    "toString"
+                        | "trim"
+                        | "toLowerCase"
+                        | "toUpperCase"
+                        | "slice"
+                        | "substring"
+                        | "substr"
+                        | "join"
+                        | "split"
+                        | "padStart"
+                        | "padEnd"
+                        | "trimStart"
+                        | "trimEnd"
+                        | "normalize"
+                        | "at"
+                        | "charAt"
+                ) {
+                    t.whole = false;
+                }
+                return Val::Tainted(t);
+            }
+            return if rv == Val::Const && m != "then" {
+                Val::Const
+            } else {
+                Val::Unknown
+            };
+        }
+        Val::Unknown
+    }
+
+    fn schema_of(&self, func: Node<'a>) -> Option<Schema> {
+        let obj = func.child_by_field_name("object")?;
+        if obj.kind() == "identifier" {
+            return self.schemas.get(self.text(obj)).cloned();
+        }
+        let t = self.text(obj);
+        if t.starts_with("z.") {
+            return Some(zod_schema(self, obj));
+        }
+        None
+    }
+
+    fn apply_summary(&mut self, f: Node<'a>, name: &str, args: &[Node<'a>]) -> Val {
+        let key = f.start_byte();
+        let summary = match self.summaries.get(&key) {
+            Some(s) => s.clone(),
+            None => {
+                let s = self.summarize(f);
+                self.summaries.insert(key, s.clone());
+                s
+            }
+        };
+        let step = format!("helper {name}");
+        let mut acc = match summary.own {
+            Some(t) => Val::taint(t).via(&step),
+            None => Val::Unknown,
+        };
+        let mut any = acc.is_tainted();
+        for (i, inner) in &summary.params {
+            let Some(a) = args.get(*i) else { continue };
+            let v = self.eval(*a);
+            if let Val::Tainted(t) = v {
+                let mut t = *t;
+                for s in &inner.via {
+                    t = t.with_via(s);
+                }
+                t = t.with_via(&step);
+                for (s, m) in &inner.sanitizers {
+                    t = t.sanitized(s, *m);
+                }
+                if let Some(vd) = &inner.validated {
+                    t = t.validated_by(vd);
+                }
+                if !inner.whole {
+                    t.whole = false;
+                }
+                acc = acc.join(Val::taint(t));
+                any = true;
+            }
+        }
+        if any {
+            acc
+        } else {
+            Val::Unknown
+        }
+    }
+
+    fn summarize(&mut self, f: Node<'a>) -> Summary {
+        let saved_scopes = std::mem::take(&mut self.scopes);
+        let saved_returns = std::mem::take(&mut self.returns);
+        let saved_setters = self.setters.clone();
+        self.summarizing = true;
+        self.push();
+        if let Some(params) = f.child_by_field_name("parameters") {
+            let mut cur = params.walk();
+            let list: Vec<Node<'a>> = params
+                .named_children(&mut cur)
+                .filter(|p| p.kind() != "comment")
+                .collect();
+            for (i, p) in list.into_iter().enumerate() {
+                let mut t = Taint::source(Provenance::Unknown, format!("{MARK}{i}"));
+                t.whole = true;
+                self.bind(param_pattern(p), Val::taint(t), false);
+            }
+        } else if let Some(p) = f.child_by_field_name("parameter") {
+            let mut t = Taint::source(Provenance::Unknown, format!("{MARK}0"));
+            t.whole = true;
+            self.bind(p, Val::taint(t), false);
+        }
+        if let Some(body) = f.child_by_field_name("body") {
+            self.visit(body);
+            if body.kind() != "statement_block" {
+                let v = self.eval(body);
+                self.returns.push(v);
+            }
+        }
+        self.summarizing = false;
+        self.scopes = saved_scopes;
+        self.setters = saved_setters;
+        let returns = std::mem::replace(&mut self.returns, saved_returns);
+        let mut s = Summary::default();
+        for r in returns {
+            if let Val::Tainted(t) = r {
+                if let Some(idx) = t.source_expr.strip_prefix(MARK) {
+                    if let Ok(i) = idx.parse::<usize>() {
+                        if !s.params.iter().any(|(j, _)| *j == i) {
+                            s.params.push((i, *t));
+                        }
+                    }
+                } else if s.own.is_none() {
+                    s.own = Some(*t);
+                }
+            }
+        }
+        s
+    }
+
+    // ----- sources -----
+
+    /// Recognises a request, URL-state or database source at `node` (a member,
+    /// subscript or call expression) and records its `input` fact.
+    fn source(&mut self, node: Node<'a>) -> Option<Val> {
+        let chain = self.chain(node)?;
+        let hit = match_source(&chain)?;
+        if !self.summarizing && hit.origin == Provenance::Request {
+            self.facts.input(node, hit.kind, hit.name.clone(), None);
+        }
+        let mut t = Taint::source(hit.origin, self.ctx.short(node, 80));
+        t.whole = hit.name.is_none() && hit.whole;
+        Some(Val::taint(t))
+    }
+
+    /// The access chain of an expression: root identifier then properties, string
+    /// subscripts and calls (`c.req.param('id')` → c, req, param, call(id)).
+    fn chain(&self, node: Node<'a>) -> Option<Vec<Seg<'a>>> {
+        let mut segs = Vec::new();
+        let mut cur = node;
+        for _ in 0..12 {
+            match cur.kind() {
+                "identifier" | "this" => {
+                    segs.push(Seg::Name(self.text(cur)));
+                    segs.reverse();
+                    return Some(segs);
+                }
+                "member_expression" => {
+                    let p = cur.child_by_field_name("property")?;
+                    segs.push(Seg::Name(self.text(p)));
+                    cur = cur.child_by_field_name("object")?;
+                }
+                "subscript_expression" => {
+                    let i = cur.child_by_field_name("index")?;
+                    if i.kind() == "string" {
+                        segs.push(Seg::Name(unquote(self.text(i))));
+                    } else {
+                        segs.push(Seg::Index);
+                    }
+                    cur = cur.child_by_field_name("object")?;
+                }
+                "call_expression" => {
+                    let args = cur.child_by_field_name("arguments")?;
+                    let first = args
+                        .named_child(0)
+                        .filter(|a| a.kind() == "string")
+                        .map(|a| unquote(self.text(a)));
+                    segs.push(Seg::Call(first));
+                    cur = cur.child_by_field_name("function")?;
+                }
+                "await_expression" | "parenthesized_expression" | "non_null_expression" => {
+                    cur = last_named(cur)?;
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    // ----- sinks -----
+
+    fn assignment_sink(&mut self, node: Node<'a>, left: Node<'a>, right: Node<'a>, val: &Val) {
+        if left.kind() != "member_expression" {
+            if left.kind() == "identifier" && self.text(left) == "location" && val.is_tainted() {
+                self.facts
+                    .sink(node, SinkKind::Redirect, "location", val, right);
+            }
+            return;
+        }
+        let prop = left
+            .child_by_field_name("property")
+            .map(|p| self.text(p))
+            .unwrap_or("");
+        match prop {
+            "innerHTML" | "outerHTML" | "srcdoc" if *val != Val::Const => {
+                self.facts.sink(node, SinkKind::Html, prop, val, right);
+            }
+            "href" | "location" => {
+                let t = self.text(left);
+                if (t.ends_with("location.href") || t.ends_with(".location"))
+                    && val.is_tainted()
+                    && !has_literal_prefix(self, right)
+                {
+                    self.facts
+                        .sink(node, SinkKind::Redirect, "location.href", val, right);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn call_sink(&mut self, node: Node<'a>) {
+        let Some(func) = node.child_by_field_name("function") else {
+            return;
+        };
+        let Some(args) = node.child_by_field_name("arguments") else {
+            return;
+        };
+        if args.kind() == "template_string" {
+            return;
+        }
+        let mut cur = args.walk();
+        let arg_nodes: Vec<Node<'a>> = args
+            .named_children(&mut cur)
+            .filter(|c| c.kind() != "comment")
+            .collect();
+        if arg_nodes.is_empty() {
+            return;
+        }
+        let callee = self.text(func);
+        let (obj, method) = if func.kind() == "member_expression" {
+            (
+                func.child_by_field_name("object"),
+                func.child_by_field_name("property")
+                    .map(|p| self.text(p))
+                    .unwrap_or(""),
+            )
+        } else {
+            (None, callee)
+        };
+        let obj_text = obj.map(|o| self.text(o)).unwrap_or("");
+
+        // HTML
+        if method == "insertAdjacentHTML" && arg_nodes.len() >= 2 {
+            let v = self.eval(arg_nodes[1]);
+            if v != Val::Const {
+                self.facts
+                    .sink(node, SinkKind::Html, "insertAdjacentHTML", &v, arg_nodes[1]);
+            }
+            return;
+        }
+        if matches!(callee, "document.write" | "document.writeln") {
+            let v = self.eval(arg_nodes[0]);
+            if v != Val::Const {
+                self.facts
+                    .sink(node, SinkKind::Html, callee, &v, arg_nodes[0]);
+            }
+            return;
+        }
+        if method == "html" && arg_nodes.len() == 1 && is_jquery(self, obj) {
+            let v = self.eval(arg_nodes[0]);
+            if v.is_tainted() {
+                self.facts
+                    .sink(node, SinkKind::Html, "$().html", &v, arg_nodes[0]);
+            }
+            return;
+        }
+        // Express responses: strings are sent as text/html.
+        if matches!(method, "send" | "write" | "end") && is_response_object(obj_text) {
+            let a = arg_nodes[0];
+            if a.kind() != "object" && a.kind() != "array" {
+                let v = self.eval(a);
+                if let Some(t) = v.as_taint() {
+                    if !t.whole && t.origin == Provenance::Request {
+                        let api = format!("res.{method}");
+                        self.facts.sink(node, SinkKind::Html, &api, &v, a);
+                    }
+                }
+            }
+            return;
+        }
+        // HTML email bodies.
+        if arg_nodes[0].kind() == "object" && is_mail_call(callee) {
+            if let Some((html, _)) = object_value(self, arg_nodes[0], &["html", "htmlBody"]) {
+                let v = self.eval(html);
+                if v.is_tainted() {
+                    let api = format!("{} html", shorten_callee(callee));
+                    self.facts.sink(node, SinkKind::Html, &api, &v, html);
+                }
+            }
+            return;
+        }
+        // Redirects and fetches.
+        if matches!(callee, "redirect" | "permanentRedirect")
+            || (method == "redirect"
+                && matches!(
+                    obj_text,
+                    "res" | "response" | "reply" | "NextResponse" | "Response" | "c" | "ctx"
+                ))
+        {
+            let a = *arg_nodes.last().unwrap_or(&arg_nodes[0]);
+            let v = self.eval(a);
+            if v.is_tainted() && !has_literal_prefix(self, a) {
+                self.facts
+                    .sink(node, SinkKind::Redirect, shorten_callee(callee), &v, a);
+            }
+            return;
+        }
+        if callee == "fetch"
+            || callee == "axios"
+            || (matches!(obj_text, "axios" | "got" | "ky" | "superagent")
+                && matches!(
+                    method,
+                    "get" | "post" | "put" | "delete" | "patch" | "request"
+                ))
+        {
+            let v = self.eval(arg_nodes[0]);
+            if v.is_tainted() && !has_literal_prefix(self, arg_nodes[0]) {
+                self.facts
+                    .sink(node, SinkKind::Fetch, callee, &v, arg_nodes[0]);
+            }
+            return;
+        }
+        // SQL
+        if let Some(api) = self.sql_api(func, obj, method, arg_nodes[0]) {
+            let a = arg_nodes[0];
+            let v = self.eval(a);
+            let built = is_built_string(a);
+            let report = match &v {
+                Val::Const => false,
+                Val::Unknown => built,
+                Val::Tainted(_) => true,
+            };
+            if report {
+                self.facts.sink(node, SinkKind::Sql, &api, &v, a);
+            }
+            return;
+        }
+        if method == "rpc" && arg_nodes.len() >= 2 && arg_nodes[1].kind() == "object" {
+            let keys = ["sql", "query", "sql_query", "statement", "stmt", "raw_sql"];
+            if let Some((value, _)) = object_value(self, arg_nodes[1], &keys) {
+                let v = self.eval(value);
+                if v.is_tainted() {
+                    self.facts.sink(node, SinkKind::Sql, ".rpc", &v, value);
+                }
+            }
+            return;
+        }
+        if method == "or" && obj_text.contains(".from(") {
+            let a = arg_nodes[0];
+            if a.kind() == "template_string" || a.kind() == "binary_expression" {
+                let v = self.eval(a);
+                if v.is_tainted() {
+                    self.facts
+                        .sink(node, SinkKind::Sql, "supabase .or() filter", &v, a);
+                }
+            }
+            return;
+        }
+        // Logs
+        if is_log_call(obj_text, method) {
+            let mut acc = Val::Const;
+            let mut at = arg_nodes[0];
+            for a in &arg_nodes {
+                let v = if matches!(a.kind(), "object" | "array") {
+                    // Structured fields are serialised (quoted, newlines escaped).
+                    self.eval(*a).sanitize("structured log field", kinds::LOG)
+                } else {
+                    self.eval(*a)
+                };
+                if v.is_tainted() && !acc.is_tainted() {
+                    at = *a;
+                }
+                acc = acc.join(v);
+            }
+            if let Val::Tainted(t) = &acc {
+                let mut t = (**t).clone();
+                if t.whole
+                    && !t
+                        .via
+                        .iter()
+                        .any(|v| v == "template literal" || v == "concatenation")
+                {
+                    // A whole request object is printed with util.inspect / JSON.
+                    t = t.sanitized("object serialisation", kinds::LOG);
+                }
+                let api = shorten_callee(callee).to_string();
+                self.facts
+                    .sink(node, SinkKind::Log, &api, &Val::taint(t), at);
+            }
+        }
+    }
+
+    /// The SQL API a call is, when it is one and its first argument is a query string.
+    fn sql_api(
+        &self,
+        func: Node<'a>,
+        obj: Option<Node<'a>>,
+        method: &str,
+        first: Node<'a>,
+    ) -> Option<String> {
+        let obj = obj?;
+        let _ = func;
+        let obj_text = self.text(obj);
+        let recv = obj_text.rsplit('.').next().unwrap_or(obj_text);
+        match method {
+            "$queryRawUnsafe" | "$executeRawUnsafe" | "$queryRaw" | "$executeRaw" => {
+                Some(method.to_string())
+            }
+            "unsafe" if is_db_name(recv) => Some(format!("{recv}.unsafe")),
+            "raw" | "whereRaw" | "orWhereRaw" | "havingRaw" | "orderByRaw" | "joinRaw"
+            | "groupByRaw" | "selectRaw" => {
+                if is_db_name(recv) || obj.kind() == "call_expression" || method != "raw" {
+                    Some(format!("{}.{method}", short_recv(obj_text)))
+                } else {
+                    None
+                }
+            }
+            "query" | "execute" | "exec" | "all" | "get" | "run" | "prepare" => {
+                if matches!(method, "all" | "get" | "run" | "exec" | "prepare")
+                    && !recv.to_ascii_lowercase().contains("db")
+                    && !looks_like_sql(self.sql_text(first))
+                {
+                    return None;
+                }
+                if matches!(recv, "req" | "request" | "router" | "graphql" | "apollo") {
+                    return None;
+                }
+                if is_db_name(recv) || looks_like_sql(self.sql_text(first)) {
+                    Some(format!("{}.{method}", short_recv(obj_text)))
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The literal text of a query argument, following a variable to its string parts.
+    fn sql_text(&self, n: Node<'a>) -> &'a str {
+        self.text(n)
+    }
+
+    fn new_sink(&mut self, node: Node<'a>) {
+        let ctor = node
+            .child_by_field_name("constructor")
+            .map(|c| self.text(c))
+            .unwrap_or("");
+        if !matches!(ctor, "Response" | "NextResponse") {
+            return;
+        }
+        let Some(args) = node.child_by_field_name("arguments") else {
+            return;
+        };
+        let (Some(body), Some(init)) = (args.named_child(0), args.named_child(1)) else {
+            return;
+        };
+        if !self.text(init).contains("text/html") {
+            return;
+        }
+        let v = self.eval(body);
+        if v.is_tainted() {
+            self.facts
+                .sink(node, SinkKind::Html, "new Response(text/html)", &v, body);
+        }
+    }
+
+    fn jsx_attribute_sink(&mut self, attr: Node<'a>) {
+        let Some(name) = attr.named_child(0) else {
+            return;
+        };
+        let name = self.text(name);
+        let Some(value) = attr.named_child(1) else {
+            return;
+        };
+        if value.kind() != "jsx_expression" {
+            return;
+        }
+        let Some(expr) = value.named_child(0) else {
+            return;
+        };
+        match name {
+            "dangerouslySetInnerHTML" => {
+                let (target, v) = if expr.kind() == "object" {
+                    match object_value(self, expr, &["__html"]) {
+                        Some((n, _)) => (n, self.eval(n)),
+                        None => return,
+                    }
+                } else {
+                    (expr, self.eval(expr).field("__html"))
+                };
+                if v != Val::Const {
+                    self.facts
+                        .sink(attr, SinkKind::Html, "dangerouslySetInnerHTML", &v, target);
+                }
+            }
+            "srcDoc" | "srcdoc" => {
+                let v = self.eval(expr);
+                if v != Val::Const {
+                    self.facts.sink(attr, SinkKind::Html, "srcdoc", &v, expr);
+                }
+            }
+            "href" => {
+                let v = self.eval(expr);
+                if v.is_tainted() && !has_literal_prefix(self, expr) {
+                    self.facts.sink(attr, SinkKind::Html, "href", &v, expr);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `<Comment body={c.body} />` for a component defined in this file: remembers the
+    /// props that carry tainted values.
+    fn record_props(&mut self, el: Node<'a>) {
+        if self.summarizing {
+            return;
+        }
+        let Some(name) = el.child_by_field_name("name") else {
+            return;
+        };
+        let name = self.text(name);
+        if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return;
+        }
+        if !self.funcs.contains_key(name) {
+            return;
+        }
+        let mut cur = el.walk();
+        let attrs: Vec<Node<'a>> = el
+            .children_by_field_name("attribute", &mut cur)
+            .collect::<Vec<_>>();
+        let attrs = if attrs.is_empty() {
+            let mut c2 = el.walk();
+            el.named_children(&mut c2)
+                .filter(|c| c.kind() == "jsx_attribute")
+                .collect()
+        } else {
+            attrs
+        };
+        for a in attrs {
+            if a.kind() != "jsx_attribute" {
+                continue;
+            }
+            let (Some(k), Some(v)) = (a.named_child(0), a.named_child(1)) else {
+                continue;
+            };
+            if v.kind() != "jsx_expression" {
+                continue;
+            }
+            let Some(e) = v.named_child(0) else { continue };
+            let val = self.eval(e);
+            if !val.is_tainted() {
+                continue;
+            }
+            let key = self.text(k).to_string();
+            let fname: &'a str = self.funcs.get_key_value(name).map(|(k, _)| *k).unwrap();
+            let list = self.props.entry(fname).or_default();
+            match list.iter_mut().find(|(k, _)| *k == key) {
+                Some(slot) => slot.1 = std::mem::take(&mut slot.1).join(val),
+                None => list.push((key, val)),
+            }
+        }
+    }
+
+    fn setter_call(&mut self, node: Node<'a>) {
+        let Some(func) = node.child_by_field_name("function") else {
+            return;
+        };
+        if func.kind() != "identifier" {
+            return;
+        }
+        let Some(state) = self.setters.get(self.text(func)).cloned() else {
+            return;
+        };
+        let Some(arg) = first_arg(node) else { return };
+        if is_function_kind(arg.kind()) {
+            return;
+        }
+        let v = self.eval(arg);
+        if v.is_tainted() {
+            let old = self.lookup(&state).cloned().unwrap_or(Val::Const);
+            self.assign(&state, old.join(v.via("state")));
+        }
+    }
+}
+
+/// One step of an access chain.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Seg<'a> {
+    Name(&'a str),
+    Index,
+    Call(Option<&'a str>),
+}
+
+struct Hit {
+    kind: &'static str,
+    name: Option<String>,
+    origin: Provenance,
+    whole: bool,
+}
+
+fn name_at(chain: &[Seg<'_>], i: usize) -> Option<String> {
+    match chain.get(i) {
+        Some(Seg::Name(n)) => Some(n.to_string()),
+        Some(Seg::Call(Some(a))) => Some(a.to_string()),
+        _ => None,
+    }
+}
+
+fn req_field(p: &str) -> Option<&'static str> {
+    Some(match p {
+        "params" | "pathParameters" => "params",
+        "query" | "queryStringParameters" => "query",
+        "body" | "files" | "file" => "body",
+        "headers" => "headers",
+        "cookies" | "signedCookies" => "cookies",
+        _ => return None,
+    })
+}
+
+fn match_source(chain: &[Seg<'_>]) -> Option<Hit> {
+    use Seg::*;
+    let req = |kind: &'static str, name: Option<String>| Hit {
+        kind,
+        name,
+        origin: Provenance::Request,
+        whole: true,
+    };
+    let db = Hit {
+        kind: "database",
+        name: None,
+        origin: Provenance::Database,
+        whole: false,
+    };
+    let root = match chain.first() {
+        Some(Name(r)) => *r,
+        _ => return None,
+    };
+    let at = |i: usize| chain.get(i).copied();
+    let is_req_root = matches!(root, "req" | "request" | "_req" | "_request");
+    // Express / Fastify / Next pages: req.query.q, req.body, req.headers['x']...
+    if is_req_root {
+        if let Some(Name(p)) = at(1) {
+            if let Some(kind) = req_field(p) {
+                if at(2).is_some_and(|s| matches!(s, Call(_))) {
+                    return None; // req.query() is not a request field
+                }
+                // req.headers.get('x') is handled by the method-call rule.
+                return Some(req(kind, name_at(chain, 2)));
+            }
+            if p == "nextUrl" && at(2) == Some(Name("searchParams")) {
+                return Some(req("search_params", name_at(chain, 4)));
+            }
+            if matches!(at(2), Some(Call(_))) && chain.len() == 3 {
+                match p {
+                    "json" | "text" => return Some(req("json", None)),
+                    "formData" | "parseBody" => return Some(req("form", None)),
+                    "param" => return Some(req("params", name_at(chain, 2))),
+                    "get" | "header" => return Some(req("headers", name_at(chain, 2))),
+                    _ => {}
+                }
+            }
+        }
+        return None;
+    }
+    // Hono / Koa: c.req.param('id'), c.req.query('q'), c.req.json(), ctx.request.body.
+    if matches!(root, "c" | "ctx" | "context") {
+        if let (Some(Name(r)), Some(Name(m))) = (at(1), at(2)) {
+            if r == "req" && matches!(at(3), Some(Call(_))) {
+                let kind = match m {
+                    "param" => "params",
+                    "query" | "queries" => "query",
+                    "header" => "headers",
+                    "json" | "text" | "valid" => "json",
+                    "parseBody" | "formData" => "form",
+                    _ => return None,
+                };
+                return Some(req(kind, name_at(chain, 3)));
+            }
+            if r == "request" {
+                if let Some(kind) = req_field(m) {
+                    return Some(req(kind, name_at(chain, 3)));
+                }
+            }
+        }
+        if let Some(Name(p)) = at(1) {
+            if matches!(p, "params" | "query" | "searchParams") {
+                let kind = if p == "searchParams" {
+                    "search_params"
+                } else {
+                    req_field(p)?
+                };
+                return Some(req(kind, name_at(chain, 2)));
+            }
+        }
+        return None;
+    }
+    if root == "props" {
+        if let Some(Name(p)) = at(1) {
+            if matches!(p, "params" | "searchParams") {
+                let kind = if p == "params" {
+                    "params"
+                } else {
+                    "search_params"
+                };
+                return Some(req(kind, name_at(chain, 2)));
+            }
+        }
+        return None;
+    }
+    if root == "event" {
+        if let Some(Name(p)) = at(1) {
+            if matches!(p, "queryStringParameters" | "pathParameters") {
+                return Some(req(req_field(p)?, name_at(chain, 2)));
+            }
+        }
+        return None;
+    }
+    // Browser URL state.
+    let url_at = |i: usize| -> Option<Hit> {
+        match at(i) {
+            Some(Name("hash" | "search" | "href" | "pathname")) => {
+                let mut h = req("url", None);
+                h.whole = false;
+                Some(h)
+            }
+            _ => None,
+        }
+    };
+    match root {
+        "location" => return url_at(1),
+        "window" | "document" | "globalThis" | "self" => {
+            if at(1) == Some(Name("location")) {
+                return url_at(2);
+            }
+            if root == "document" && matches!(at(1), Some(Name("URL" | "documentURI" | "referrer")))
+            {
+                let mut h = req("url", None);
+                h.whole = false;
+                return Some(h);
+            }
+            if root == "window" && at(1) == Some(Name("name")) {
+                let mut h = req("url", None);
+                h.whole = false;
+                return Some(h);
+            }
+            return None;
+        }
+        "useSearchParams" if matches!(at(1), Some(Call(_))) && chain.len() == 2 => {
+            return Some(req("search_params", None));
+        }
+        "useParams" if matches!(at(1), Some(Call(_))) && chain.len() == 2 => {
+            return Some(req("params", None));
+        }
+        "useRouter" if matches!(at(1), Some(Call(_))) && at(2) == Some(Name("query")) => {
+            return Some(req("query", name_at(chain, 3)));
+        }
+        "cookies" | "headers" if matches!(at(1), Some(Call(None))) => {
+            if matches!(at(2), Some(Name("get"))) && matches!(at(3), Some(Call(_))) {
+                let kind = if root == "cookies" {
+                    "cookies"
+                } else {
+                    "headers"
+                };
+                let mut h = req(kind, name_at(chain, 3));
+                h.whole = false;
+                return Some(h);
+            }
+            return None;
+        }
+        _ => {}
+    }
+    // Database reads: supabase.from('t').select(), prisma.m.findMany(), db.select().from(t).
+    let n = chain.len();
+    if n >= 2 {
+        if let (Some(Name(m)), Some(Call(_))) = (at(n - 2), at(n - 1)) {
+            match m {
+                "findMany" | "findUnique" | "findFirst" | "findUniqueOrThrow"
+                | "findFirstOrThrow" | "findAll" | "findOne" | "findByPk" => return Some(db),
+                "select" if chain[..n - 2].contains(&Name("from")) => return Some(db),
+                "from" if chain[..n - 2].contains(&Name("select")) => return Some(db),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+fn zod_schema(e: &Engine<'_, '_>, node: Node<'_>) -> Schema {
+    let text = e.text(node);
+    // z.object({...}) possibly followed by .strict() etc.
+    if let Some(obj) = find_zod_object(node) {
+        let mut fields = Vec::new();
+        let mut all = true;
+        let mut cur = obj.walk();
+        for p in obj.named_children(&mut cur) {
+            if p.kind() != "pair" {
+                continue;
+            }
+            let (Some(k), Some(v)) = (p.child_by_field_name("key"), p.child_by_field_name("value"))
+            else {
+                continue;
+            };
+            let vt = e.text(v);
+            let strict = if v.kind() == "identifier" {
+                e.schemas.get(vt).is_some_and(|s| s.strict)
+            } else {
+                zod_leaf_strict(vt)
+            };
+            if strict {
+                fields.push(unquote(e.text(k)).to_string());
+            } else {
+                all = false;
+            }
+        }
+        return Schema {
+            strict: all && !fields.is_empty(),
+            strict_fields: fields,
+        };
+    }
+    Schema {
+        strict: zod_leaf_strict(text),
+        strict_fields: Vec::new(),
+    }
+}
+
+fn find_zod_object(node: Node<'_>) -> Option<Node<'_>> {
+    let mut cur = node;
+    for _ in 0..8 {
+        if cur.kind() != "call_expression" {
+            return None;
+        }
+        let f = cur.child_by_field_name("function")?;
+        let args = cur.child_by_field_name("arguments")?;
+        if let Some(a) = args.named_child(0) {
+            if a.kind() == "object" && f.kind() == "member_expression" {
+                let obj = f.child_by_field_name("object")?;
+                if obj.kind() == "identifier" {
+                    return Some(a);
+                }
+            }
+        }
+        cur = f.child_by_field_name("object")?;
+    }
+    None
+}
+
+fn zod_leaf_strict(t: &str) -> bool {
+    let t = t.trim();
+    if t.contains("z.string()") || t.contains("z.coerce.string()") {
+        return [
+            ".uuid(",
+            ".cuid(",
+            ".cuid2(",
+            ".ulid(",
+            ".datetime(",
+            ".date(",
+            ".ip(",
+            ".base64(",
+            ".nanoid(",
+        ]
+        .iter()
+        .any(|s| t.contains(s))
+            || (t.contains(".regex(/^") && t.contains("$/"));
+    }
+    t.starts_with("z.number(")
+        || t.starts_with("z.coerce.number(")
+        || t.starts_with("z.boolean(")
+        || t.starts_with("z.coerce.boolean(")
+        || t.starts_with("z.enum(")
+        || t.starts_with("z.nativeEnum(")
+        || t.starts_with("z.literal(")
+        || t.starts_with("z.date(")
+        || t.starts_with("z.coerce.date(")
+        || t.starts_with("z.bigint(")
+        || t.starts_with("z.string().uuid(")
+}
+
+fn stringify(v: Val) -> Val {
+    match v {
+        Val::Tainted(mut t) => {
+            t.whole = false;
+            t.strict_fields.clear();
+            Val::Tainted(t)
+        }
+        v => v,
+    }
+}
+
+fn is_function_kind(k: &str) -> bool {
+    matches!(
+        k,
+        "arrow_function" | "function_expression" | "function" | "generator_function"
+    )
+}
+
+fn param_pattern(p: Node<'_>) -> Node<'_> {
+    match p.kind() {
+        "required_parameter" | "optional_parameter" => {
+            p.child_by_field_name("pattern").unwrap_or(p)
+        }
+        _ => p,
+    }
+}
+
+fn strip_wrappers(mut n: Node<'_>) -> Node<'_> {
+    for _ in 0..6 {
+        match n.kind() {
+            "await_expression"
+            | "parenthesized_expression"
+            | "as_expression"
+            | "non_null_expression"
+            | "satisfies_expression" => match n.named_child(0) {
+                Some(c) => n = c,
+                None => return n,
+            },
+            _ => return n,
+        }
+    }
+    n
+}
+
+fn last_named(n: Node<'_>) -> Option<Node<'_>> {
+    let c = n.named_child_count();
+    if c == 0 {
+        return None;
+    }
+    // For `as` / `satisfies`, the expression is the first child.
+    if matches!(n.kind(), "as_expression" | "satisfies_expression") {
+        return n.named_child(0);
+    }
+    if n.kind() == "type_assertion" {
+        return n.named_child(c - 1);
+    }
+    n.named_child(if n.kind() == "sequence_expression" {
+        c - 1
+    } else {
+        0
+    })
+}
+
+fn first_arg(call: Node<'_>) -> Option<Node<'_>> {
+    call.child_by_field_name("arguments")?.named_child(0)
+}
+
+fn unquote(s: &str) -> &str {
+    let b = s.as_bytes();
+    if b.len() >= 2 && matches!(b[0], b'"' | b'\'' | b'`') && b[b.len() - 1] == b[0] {
+        &s[1..s.len() - 1]
+    } else {
+        s
+    }
+}
+
+fn object_value<'a>(
+    e: &Engine<'_, 'a>,
+    obj: Node<'a>,
+    keys: &[&str],
+) -> Option<(Node<'a>, &'a str)> {
+    let mut cur = obj.walk();
+    for p in obj.named_children(&mut cur) {
+        match p.kind() {
+            "pair" => {
+                let k = p.child_by_field_name("key")?;
+                let key = unquote(e.text(k));
+                if keys.contains(&key) {
+                    return Some((p.child_by_field_name("value")?, key));
+                }
+            }
+            "shorthand_property_identifier" => {
+                let key = e.text(p);
+                if keys.contains(&key) {
+                    return Some((p, key));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A string built at runtime: a template literal with substitutions or a concatenation.
+fn is_built_string(n: Node<'_>) -> bool {
+    match n.kind() {
+        "template_string" => {
+            let mut cur = n.walk();
+            let found = n
+                .named_children(&mut cur)
+                .any(|c| c.kind() == "template_substitution");
+            found
+        }
+        "binary_expression" => true,
+        _ => false,
+    }
+}
+
+/// `/users/${id}` or `"/x?q=" + q`: a literal prefix fixes the URL scheme.
+fn has_literal_prefix(e: &Engine<'_, '_>, n: Node<'_>) -> bool {
+    match n.kind() {
+        "template_string" => {
+            let t = e.text(n);
+            let inner = t.trim_start_matches('`');
+            !inner.starts_with("${") && !inner.is_empty()
+        }
+        "binary_expression" => n
+            .child_by_field_name("left")
+            .is_some_and(|l| l.kind() == "string" || has_literal_prefix(e, l)),
+        _ => false,
+    }
+}
+
+fn is_request_url(t: &str) -> bool {
+    matches!(
+        t,
+        "req.url" | "request.url" | "c.req.url" | "ctx.req.url" | "_req.url" | "event.request.url"
+    )
+}
+
+fn is_jquery(e: &Engine<'_, '_>, obj: Option<Node<'_>>) -> bool {
+    let Some(o) = obj else { return false };
+    o.kind() == "call_expression"
+        && o.child_by_field_name("function")
+            .is_some_and(|f| matches!(e.text(f), "$" | "jQuery"))
+}
+
+fn is_response_object(obj: &str) -> bool {
+    let root = obj.split(['.', '(']).next().unwrap_or(obj);
+    matches!(root, "res" | "response" | "resp")
+}
+
+fn is_mail_call(callee: &str) -> bool {
+    let l = callee.to_ascii_lowercase();
+    (l.contains("send") || l.contains("mail"))
+        && (l.contains("email")
+            || l.contains("mail")
+            || l.contains("resend")
+            || l.contains("sg")
+            || l.contains("postmark"))
+}
+
+fn is_log_call(obj: &str, method: &str) -> bool {
+    if !matches!(
+        method,
+        "log" | "info" | "warn" | "error" | "debug" | "trace" | "fatal" | "verbose" | "silly"
+    ) {
+        return false;
+    }
+    let last = obj.rsplit('.').next().unwrap_or(obj);
+    matches!(
+        last.to_ascii_lowercase().as_str(),
+        "console" | "logger" | "log" | "winston" | "pino" | "bunyan" | "_logger" | "applogger"
+    )
+}
+
+fn is_db_name(recv: &str) -> bool {
+    let l = recv.to_ascii_lowercase();
+    [
+        "pool",
+        "client",
+        "db",
+        "conn",
+        "connection",
+        "database",
+        "sql",
+        "pg",
+        "mysql",
+        "knex",
+        "sequelize",
+        "tx",
+        "trx",
+        "sqlite",
+        "prisma",
+        "postgres",
+        "pgclient",
+        "mssql",
+    ]
+    .iter()
+    .any(|k| l == *k || l.ends_with(k) || l.starts_with(k))
+}
+
+fn looks_like_sql(t: &str) -> bool {
+    static RE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\b(select\s.+\sfrom|insert\s+into|update\s+\S+\s+set|delete\s+from|create\s+table|drop\s+table|alter\s+table)\b",
+        )
+        .expect("static regex")
+    });
+    RE.is_match(t)
+}
+
+fn short_recv(obj: &str) -> &str {
+    if obj.len() <= 40 && !obj.contains('(') {
+        obj
+    } else {
+        obj.rsplit('.').next().unwrap_or(obj)
+    }
+}
+
+fn shorten_callee(c: &str) -> &str {
+    if c.len() <= 48 && !c.contains('\n') {
+        c
+    } else {
+        c.rsplit('.').next().unwrap_or(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefilter_needs_a_source_and_a_sink() {
+        assert!(prefilter(
+            "app.get('/', (req, res) => console.log(req.query.q))"
+        ));
+        assert!(!prefilter("export const x = 1 + 2;"));
+        assert!(!prefilter("console.log('hi')"));
+    }
+
+    #[test]
+    fn zod_strictness() {
+        assert!(zod_leaf_strict("z.string().uuid()"));
+        assert!(zod_leaf_strict("z.coerce.number().int()"));
+        assert!(zod_leaf_strict("z.enum(['a','b'])"));
+        assert!(!zod_leaf_strict("z.string().min(1)"));
+        assert!(!zod_leaf_strict("z.string().email()"));
+        assert!(zod_leaf_strict("z.string().regex(/^[a-z]+$/)"));
+    }
+
+    #[test]
+    fn sql_shapes() {
+        assert!(looks_like_sql("`SELECT * FROM users WHERE id = ${id}`"));
+        assert!(looks_like_sql("'delete from t where x=' + y"));
+        assert!(!looks_like_sql("'select an option'"));
+    }
+}
