@@ -1,3 +1,50 @@
-//! `lm-files` (being built).
+//! `lm-files`: the first stage of the `lm` pipeline. It walks one or more source trees (or
+//! reads a path list) and writes one `file` record per file, with its language, size,
+//! binary flag and role in the app.
+//!
+//! * [`walk`]: the parallel walk (`ignore` crate: `.gitignore` also outside git
+//!   repositories, `.ignore`, `.lmignore`; `.git/` never) and the `--stdin` path list.
+//! * [`classify`]: one entry to one record; reads at most the first block of a file.
+//! * [`role`]: the table of framework conventions that decides `role` / `role_reason`.
+//! * [`language`]: language by name, extension, shebang, and JSX sniffing of `.js` files.
+//! * [`sniff`]: binary check and `"use client"` / `"use server"` directives.
+//! * [`size`]: `--max-filesize` values (`10M`).
+//! * [`cli`]: the command line.
+//!
+//! # Behaviour worth knowing
+//!
+//! * **Oversize files** (over `--max-filesize`, default 8 MiB) produce a `diagnostic`
+//!   record with code `too-large` and **no** `file` record: every `file` record downstream
+//!   is safe to read whole, and the skip is visible, never silent. The diagnostic names the
+//!   size and the limit.
+//! * **Unreadable files** (open or read fails) produce a `diagnostic` `unreadable` and no
+//!   `file` record; unreadable directories and over-long paths the same. With `--follow`,
+//!   symbolic link loops give `symlink-loop` and dangling links `broken-symlink`.
+//!   Without `--follow`, symbolic links are not listed (their targets are, when inside the
+//!   tree). FIFOs, sockets and devices are never opened.
+//! * **Hidden files** are skipped unless `--hidden`, except names an audit must see:
+//!   `.env`, `.env.*`, `.dev.vars`, `.npmrc`, `.yarnrc`, `.yarnrc.yml`, `.github/`,
+//!   `.gitlab-ci.yml`.
+//! * **Reading**: by default (`--sniff all`) the first 8 KiB block of every non-empty file
+//!   is read once: a NUL byte makes it binary; a shebang names the language of
+//!   extension-less scripts; a `.js` file with JSX is `jsx`; a `"use client"` /
+//!   `"use server"` directive decides the role of modules whose path leaves it open.
+//!   `--sniff needed` reads only the files whose record depends on it (unknown names,
+//!   `.js` files, directive-sensitive modules); known text extensions are then reported
+//!   as text and known binary formats (images, fonts, archives, `.node`, `.wasm`) as
+//!   binary without being opened.
+//! * **Order**: with `--sort` (the default when standard output is not a terminal) records
+//!   are sorted by root, in the order the roots were given, then by the path's bytes, so
+//!   output is byte-for-byte reproducible; this holds every record in memory until the walk
+//!   ends. `--no-sort` streams records as the parallel walk finds them.
+//! * A final `summary` record counts `files`, `bytes` and `diagnostics` (`--no-summary`
+//!   drops it).
+//! * A closed downstream pipe (`lm-files | head -1`) ends the walk quietly with status 0.
 
+pub mod classify;
 pub mod cli;
+pub mod language;
+pub mod role;
+pub mod size;
+pub mod sniff;
+pub mod walk;

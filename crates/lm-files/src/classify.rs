@@ -1,0 +1,381 @@
+//! Turns one filesystem entry into its record: a `file` record, or a `diagnostic` when the
+//! file is too large or cannot be read.
+
+use std::collections::HashMap;
+use std::fs::{File, Metadata};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use lm_core::{Diagnostic, DiagnosticLevel, FileRecord, Record, RelPath};
+
+use crate::language;
+use crate::role::{self, Framework, ProjectProbe};
+use crate::size::format_size;
+use crate::sniff;
+
+/// The stage name written into diagnostics.
+pub const STAGE: &str = "lm-files";
+
+/// When the first block of a file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SniffMode {
+    /// Read the first block of every file: exact binary flags, shebangs, JSX and
+    /// directives everywhere, and every unreadable file reported.
+    #[default]
+    All,
+    /// Read only what the record needs: files with an unknown or extension-less name
+    /// (binary check, shebang), `.js` files (JSX), and JavaScript/TypeScript modules whose
+    /// role a directive can change. Files with a known text extension are then assumed to
+    /// be text, known binary formats binary.
+    Needed,
+}
+
+/// One output line with what sorting and the summary need.
+#[derive(Debug)]
+pub struct Item {
+    /// Index of the root this item belongs to (roots sort in the order given).
+    pub root: usize,
+    /// The relative path's exact bytes (the sort key within a root).
+    pub key: Vec<u8>,
+    /// The serialised record, without a line terminator.
+    pub line: String,
+    /// File size for `file` records; `None` for diagnostics.
+    pub size: Option<u64>,
+}
+
+/// Settings that shape every record.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Files larger than this become a `too-large` diagnostic.
+    pub max_filesize: u64,
+    /// When to read a file's first block.
+    pub sniff: SniffMode,
+}
+
+/// Classifies the entries of one root.
+pub struct Classifier {
+    root_index: usize,
+    root_fs: PathBuf,
+    root_text: String,
+    settings: Settings,
+    probe: FsProbe,
+}
+
+impl Classifier {
+    /// A classifier for the root at `root_fs`, written as `root_text` in records.
+    pub fn new(root_index: usize, root_fs: PathBuf, root_text: String, settings: Settings) -> Self {
+        Classifier {
+            root_index,
+            probe: FsProbe::new(root_fs.clone()),
+            root_fs,
+            root_text,
+            settings,
+        }
+    }
+
+    /// The filesystem path of the root.
+    pub fn root(&self) -> &Path {
+        &self.root_fs
+    }
+
+    /// The path of `abs` relative to the root (the file name when `abs` is the root).
+    pub fn relative<'p>(&self, abs: &'p Path) -> &'p Path {
+        match abs.strip_prefix(&self.root_fs) {
+            Ok(rel) if !rel.as_os_str().is_empty() => rel,
+            _ => abs.file_name().map(Path::new).unwrap_or(abs),
+        }
+    }
+
+    /// A diagnostic about `abs` (or about the root when `abs` is `None`).
+    pub fn diagnostic(
+        &self,
+        abs: Option<&Path>,
+        level: DiagnosticLevel,
+        code: &str,
+        message: String,
+    ) -> Item {
+        let (key, mut d) = match abs {
+            Some(abs) => {
+                let rel = RelPath::from_path(self.relative(abs));
+                (
+                    os_bytes(self.relative(abs)),
+                    Diagnostic::new(level, STAGE, code, message).with_path(rel.path),
+                )
+            }
+            None => (Vec::new(), Diagnostic::new(level, STAGE, code, message)),
+        };
+        if d.path.as_deref() == Some("") {
+            d.path = None;
+        }
+        self.item(key, &Record::Diagnostic(d), None)
+    }
+
+    fn item(&self, key: Vec<u8>, record: &Record, size: Option<u64>) -> Item {
+        Item {
+            root: self.root_index,
+            key,
+            line: serde_json::to_string(record).unwrap_or_else(|e| {
+                format!(
+                    "{{\"type\":\"diagnostic\",\"level\":\"error\",\"stage\":\"{STAGE}\",\"code\":\"internal\",\"message\":{}}}",
+                    serde_json::Value::String(e.to_string())
+                )
+            }),
+            size,
+        }
+    }
+
+    /// The record for the regular file at `abs` whose metadata is `meta`. `head` is a
+    /// scratch buffer of at least [`sniff::HEAD_SIZE`] bytes.
+    pub fn file(&self, abs: &Path, meta: &Metadata, head: &mut [u8]) -> Item {
+        let rel_path = self.relative(abs);
+        let rel = RelPath::from_path(rel_path);
+        let size = meta.len();
+        if size > self.settings.max_filesize {
+            return self.diagnostic(
+                Some(abs),
+                DiagnosticLevel::Warning,
+                "too-large",
+                format!(
+                    "skipped: {} is larger than --max-filesize {}; raise the limit to scan it",
+                    format_size(size),
+                    format_size(self.settings.max_filesize)
+                ),
+            );
+        }
+        let name_os = rel_path.file_name().unwrap_or(rel_path.as_os_str());
+        let name = name_os.to_string_lossy();
+        let mut language = language::by_name(&name);
+        let ext_binary = language::is_binary_extension(&name);
+        let mut verdict = role::classify(&rel.path, &self.probe);
+        let is_plain_js = matches!(
+            language::extension(&name).as_deref(),
+            Some("js" | "mjs" | "cjs")
+        );
+        let wants_directive = verdict.directives && language.is_some_and(language::is_js_family);
+        let read = match self.settings.sniff {
+            SniffMode::All => size > 0,
+            SniffMode::Needed => {
+                size > 0 && ((language.is_none() && !ext_binary) || is_plain_js || wants_directive)
+            }
+        };
+        let mut binary = ext_binary;
+        if read {
+            let n = match File::open(abs).and_then(|mut f| sniff::read_head(&mut f, head)) {
+                Ok(n) => n,
+                Err(e) => {
+                    return self.diagnostic(
+                        Some(abs),
+                        DiagnosticLevel::Warning,
+                        "unreadable",
+                        format!("cannot read file: {e}"),
+                    )
+                }
+            };
+            let block = &head[..n];
+            binary = sniff::is_binary(block);
+            if !binary {
+                if language.is_none() {
+                    language = language::by_shebang(block);
+                }
+                if wants_directive {
+                    verdict = verdict.with_directive(sniff::directive(block));
+                }
+                if is_plain_js && language == Some("javascript") && language::looks_like_jsx(block)
+                {
+                    language = Some("jsx");
+                }
+            }
+        }
+        let record = FileRecord {
+            path: rel.path,
+            path_bytes: rel.path_bytes,
+            root: self.root_text.clone(),
+            language: language.map(str::to_string),
+            size,
+            binary,
+            role: verdict.role,
+            role_reason: verdict.reason.to_string(),
+        };
+        self.item(os_bytes(rel_path), &Record::File(record), Some(size))
+    }
+}
+
+/// The raw bytes of a path (the sort key).
+pub fn os_bytes(p: &Path) -> Vec<u8> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        p.as_os_str().as_bytes().to_vec()
+    }
+    #[cfg(not(unix))]
+    {
+        p.to_string_lossy().replace('\\', "/").into_bytes()
+    }
+}
+
+/// [`ProjectProbe`] over the real filesystem, cached per directory.
+///
+/// The project of a directory is its nearest ancestor (itself included, the root at
+/// most) holding a `package.json`. Its framework is decided from that directory's names:
+/// `next.config.*` → Next.js; `vite.config.*`, `index.html` or `public/index.html` → a
+/// browser bundle.
+pub struct FsProbe {
+    root: PathBuf,
+    cache: Mutex<HashMap<String, Framework>>,
+}
+
+impl FsProbe {
+    /// A probe for the tree at `root`.
+    pub fn new(root: PathBuf) -> Self {
+        FsProbe {
+            root,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn detect(dir: &Path) -> Framework {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Framework::Unknown;
+        };
+        let mut bundle = false;
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if name.starts_with("next.config.") {
+                return Framework::Next;
+            }
+            if name.starts_with("vite.config.") || name == "index.html" {
+                bundle = true;
+            }
+            if name == "public" && dir.join("public/index.html").is_file() {
+                bundle = true;
+            }
+        }
+        if bundle {
+            Framework::BrowserBundle
+        } else {
+            Framework::Unknown
+        }
+    }
+}
+
+impl ProjectProbe for FsProbe {
+    fn framework(&self, dir: &str) -> Framework {
+        if let Some(f) = self.cache.lock().ok().and_then(|c| c.get(dir).copied()) {
+            return f;
+        }
+        let fs_dir = if dir.is_empty() {
+            self.root.clone()
+        } else {
+            self.root.join(dir)
+        };
+        let found = if fs_dir.join("package.json").is_file() {
+            FsProbe::detect(&fs_dir)
+        } else if dir.is_empty() {
+            Framework::Unknown
+        } else {
+            let parent = dir.rfind('/').map_or("", |i| &dir[..i]);
+            self.framework(parent)
+        };
+        if let Ok(mut c) = self.cache.lock() {
+            c.insert(dir.to_string(), found);
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        Settings {
+            max_filesize: 1024,
+            sniff: SniffMode::All,
+        }
+    }
+
+    fn record(item: &Item) -> serde_json::Value {
+        serde_json::from_str(&item.line).unwrap()
+    }
+
+    #[test]
+    fn probe_finds_the_nearest_project() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("apps/web/app")).unwrap();
+        std::fs::create_dir_all(root.join("apps/admin/src")).unwrap();
+        std::fs::create_dir_all(root.join("apps/api/src")).unwrap();
+        for p in [
+            "package.json",
+            "apps/web/package.json",
+            "apps/web/next.config.mjs",
+        ] {
+            std::fs::write(root.join(p), "{}").unwrap();
+        }
+        for p in [
+            "apps/admin/package.json",
+            "apps/admin/index.html",
+            "apps/api/package.json",
+        ] {
+            std::fs::write(root.join(p), "").unwrap();
+        }
+        let probe = FsProbe::new(root.to_path_buf());
+        assert_eq!(probe.framework("apps/web/app"), Framework::Next);
+        assert_eq!(probe.framework("apps/admin/src"), Framework::BrowserBundle);
+        assert_eq!(probe.framework("apps/api/src"), Framework::Unknown);
+        assert_eq!(probe.framework(""), Framework::Unknown);
+    }
+
+    #[test]
+    fn file_records_sniff_language_role_and_binary() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("app/dashboard")).unwrap();
+        std::fs::create_dir_all(root.join("bin")).unwrap();
+        std::fs::write(root.join("package.json"), "{}").unwrap();
+        std::fs::write(root.join("next.config.js"), "module.exports = {}").unwrap();
+        std::fs::write(
+            root.join("app/dashboard/page.tsx"),
+            "'use client'\nexport default function P() { return <div/> }\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("app/actions.ts"),
+            "\"use server\";\nexport async function save() {}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("bin/tool"),
+            "#!/usr/bin/env node\nconsole.log(1)\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("bin/blob"), b"\x7fELF\x02\x01\x01\0\0\0").unwrap();
+        std::fs::write(root.join("big.txt"), vec![b'a'; 2048]).unwrap();
+        let c = Classifier::new(0, root.to_path_buf(), "r".into(), settings());
+        let mut head = vec![0u8; sniff::HEAD_SIZE];
+        let mut get = |p: &str| {
+            let abs = root.join(p);
+            let meta = std::fs::metadata(&abs).unwrap();
+            record(&c.file(&abs, &meta, &mut head))
+        };
+        let page = get("app/dashboard/page.tsx");
+        assert_eq!(page["type"], "file");
+        assert_eq!(page["path"], "app/dashboard/page.tsx");
+        assert_eq!(page["root"], "r");
+        assert_eq!(page["role"], "client");
+        assert_eq!(page["language"], "tsx");
+        let actions = get("app/actions.ts");
+        assert_eq!(actions["role"], "server");
+        let tool = get("bin/tool");
+        assert_eq!(tool["language"], "javascript");
+        assert_eq!(tool["binary"], false);
+        let blob = get("bin/blob");
+        assert_eq!(blob["binary"], true);
+        assert!(blob.get("language").is_none());
+        let big = get("big.txt");
+        assert_eq!(big["type"], "diagnostic");
+        assert_eq!(big["code"], "too-large");
+        assert_eq!(big["path"], "big.txt");
+    }
+}

@@ -1,0 +1,288 @@
+//! The parallel directory walk (the `ignore` crate) and the `--stdin` path list, both
+//! producing batches of [`Item`]s for the writer.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::SyncSender;
+
+use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
+use lm_core::DiagnosticLevel;
+use rayon::prelude::*;
+
+use crate::classify::{Classifier, Item};
+use crate::sniff::HEAD_SIZE;
+
+/// The project ignore file, read like `.gitignore` in every directory.
+pub const LMIGNORE: &str = ".lmignore";
+
+/// Hidden names that are walked even without `--hidden`: they commonly hold secrets or
+/// deployment settings an audit must see.
+pub const ALWAYS_WALKED_HIDDEN: &[&str] = &[
+    ".env",
+    ".dev.vars",
+    ".npmrc",
+    ".yarnrc",
+    ".yarnrc.yml",
+    ".github",
+    ".gitlab-ci.yml",
+];
+
+/// Items per batch sent to the writer.
+const BATCH: usize = 256;
+
+/// Walk settings.
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    /// Walk every hidden file and directory (not only [`ALWAYS_WALKED_HIDDEN`]).
+    pub hidden: bool,
+    /// Ignore `.gitignore`, `.ignore`, `.lmignore` and git excludes.
+    pub no_ignore: bool,
+    /// Follow symbolic links.
+    pub follow: bool,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+}
+
+/// True when a hidden name is still walked without `--hidden`.
+pub fn always_walked(name: &[u8]) -> bool {
+    name.starts_with(b".env.") || ALWAYS_WALKED_HIDDEN.iter().any(|n| n.as_bytes() == name)
+}
+
+fn name_bytes(p: &Path) -> &[u8] {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        p.file_name().map(|n| n.as_bytes()).unwrap_or(b"")
+    }
+    #[cfg(not(unix))]
+    {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .as_bytes()
+    }
+}
+
+/// Walks the root of `classifier` in parallel, sending batches to `tx` until the walk ends
+/// or `stop` is set (the writer went away).
+pub fn walk(
+    classifier: &Classifier,
+    opts: &WalkOptions,
+    tx: SyncSender<Vec<Item>>,
+    stop: &AtomicBool,
+) {
+    let root = classifier.root().to_path_buf();
+    let mut builder = WalkBuilder::new(&root);
+    let respect = !opts.no_ignore;
+    builder
+        .hidden(false)
+        .parents(respect)
+        .ignore(respect)
+        .git_ignore(respect)
+        .git_global(respect)
+        .git_exclude(respect)
+        .require_git(false)
+        .follow_links(opts.follow)
+        .threads(opts.threads);
+    if respect {
+        builder.add_custom_ignore_filename(LMIGNORE);
+    }
+    let hidden = opts.hidden;
+    builder.filter_entry(move |e| {
+        let name = name_bytes(e.path());
+        if e.depth() == 0 {
+            return true;
+        }
+        if name == b".git" {
+            return false;
+        }
+        hidden || !name.starts_with(b".") || always_walked(name)
+    });
+    let mut visitors = Visitors {
+        classifier,
+        tx,
+        stop,
+    };
+    builder.build_parallel().visit(&mut visitors);
+}
+
+struct Visitors<'s> {
+    classifier: &'s Classifier,
+    tx: SyncSender<Vec<Item>>,
+    stop: &'s AtomicBool,
+}
+
+impl<'s> ParallelVisitorBuilder<'s> for Visitors<'s> {
+    fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
+        Box::new(Visitor {
+            classifier: self.classifier,
+            tx: self.tx.clone(),
+            stop: self.stop,
+            batch: Vec::with_capacity(BATCH),
+            head: vec![0; HEAD_SIZE],
+        })
+    }
+}
+
+struct Visitor<'s> {
+    classifier: &'s Classifier,
+    tx: SyncSender<Vec<Item>>,
+    stop: &'s AtomicBool,
+    batch: Vec<Item>,
+    head: Vec<u8>,
+}
+
+impl Visitor<'_> {
+    fn flush(&mut self) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        if self.tx.send(batch).is_err() {
+            self.stop.store(true, Ordering::Relaxed);
+        }
+    }
+
+    fn entry(&mut self, entry: DirEntry) -> Option<Item> {
+        let ft = entry.file_type()?;
+        if !ft.is_file() {
+            // Directories are walked, not listed; symbolic links are followed only with
+            // --follow (the walker then reports their targets); sockets, FIFOs and
+            // devices are not source files (and opening a FIFO would block).
+            return None;
+        }
+        let meta = match entry.metadata() {
+            Ok(m) => m,
+            Err(e) => return Some(error_item(self.classifier, &e)),
+        };
+        Some(self.classifier.file(entry.path(), &meta, &mut self.head))
+    }
+}
+
+impl ParallelVisitor for Visitor<'_> {
+    fn visit(&mut self, entry: Result<DirEntry, ignore::Error>) -> WalkState {
+        if self.stop.load(Ordering::Relaxed) {
+            return WalkState::Quit;
+        }
+        let item = match entry {
+            Ok(e) => self.entry(e),
+            Err(e) => Some(error_item(self.classifier, &e)),
+        };
+        if let Some(item) = item {
+            self.batch.push(item);
+            if self.batch.len() >= BATCH {
+                self.flush();
+            }
+        }
+        WalkState::Continue
+    }
+}
+
+impl Drop for Visitor<'_> {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+/// The diagnostic for a walk error.
+fn error_item(c: &Classifier, err: &ignore::Error) -> Item {
+    let mut path: Option<PathBuf> = None;
+    let mut e = err;
+    loop {
+        match e {
+            ignore::Error::WithPath { path: p, err } => {
+                path.get_or_insert_with(|| p.clone());
+                e = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                e = err
+            }
+            ignore::Error::Partial(errs) if !errs.is_empty() => e = &errs[0],
+            _ => break,
+        }
+    }
+    let (level, code, message) = match e {
+        ignore::Error::Loop { ancestor, child } => {
+            path = Some(child.clone());
+            let anc = match ancestor.strip_prefix(c.root()) {
+                Ok(r) if r.as_os_str().is_empty() => ".".to_string(),
+                Ok(r) => lm_core::RelPath::from_path(r).path,
+                Err(_) => ancestor.display().to_string(),
+            };
+            (
+                DiagnosticLevel::Warning,
+                "symlink-loop",
+                format!("symbolic link loop: leads back to `{anc}`; not followed"),
+            )
+        }
+        ignore::Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound => (
+            DiagnosticLevel::Warning,
+            "broken-symlink",
+            format!("cannot follow: {io}"),
+        ),
+        ignore::Error::Io(io) => (
+            DiagnosticLevel::Warning,
+            "unreadable",
+            format!("cannot read: {io}"),
+        ),
+        ignore::Error::Glob { .. } => (
+            DiagnosticLevel::Warning,
+            "ignore-file",
+            format!("invalid ignore pattern: {e}"),
+        ),
+        other => (DiagnosticLevel::Warning, "unreadable", other.to_string()),
+    };
+    c.diagnostic(path.as_deref(), level, code, message)
+}
+
+/// Classifies the paths named in `list` (from `--stdin`), in order, in parallel, sending
+/// batches to `tx`. Paths are relative to the current directory (root `.`); absolute
+/// paths outside it are reported against root `/`.
+pub fn list(
+    paths: &[PathBuf],
+    here: &Classifier,
+    absolute: &Classifier,
+    tx: &SyncSender<Vec<Item>>,
+) {
+    let cwd = std::env::current_dir().ok();
+    for chunk in paths.chunks(1024) {
+        let batch: Vec<Item> = chunk
+            .par_iter()
+            .map_init(
+                || vec![0u8; HEAD_SIZE],
+                |head, p| {
+                    let (c, abs) = match (&cwd, p.is_absolute()) {
+                        (Some(cwd), true) if p.starts_with(cwd) => {
+                            (here, p.strip_prefix(cwd).unwrap_or(p).to_path_buf())
+                        }
+                        (_, true) => (absolute, p.clone()),
+                        (_, false) => (here, p.clone()),
+                    };
+                    stdin_entry(c, &abs, head)
+                },
+            )
+            .collect();
+        if tx.send(batch).is_err() {
+            return;
+        }
+    }
+}
+
+fn stdin_entry(c: &Classifier, path: &Path, head: &mut [u8]) -> Item {
+    let abs = c.root().join(path);
+    match std::fs::metadata(&abs) {
+        Ok(m) if m.is_file() => c.file(&abs, &m, head),
+        Ok(_) => c.diagnostic(
+            Some(&abs),
+            DiagnosticLevel::Info,
+            "not-a-file",
+            "not a regular file; only files are listed from --stdin".into(),
+        ),
+        Err(e) => c.diagnostic(
+            Some(&abs),
+            DiagnosticLevel::Warning,
+            "unreadable",
+            format!("cannot read: {e}"),
+        ),
+    }
+}
