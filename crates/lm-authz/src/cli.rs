@@ -1,17 +1,30 @@
 //! Command line of `lm-authz`.
 
+use std::path::PathBuf;
+
 use clap::{CommandFactory, Parser};
 use lm_core::cli::InputArgs;
-use lm_core::filter::Handler;
-use lm_core::jsonl::Line;
-use lm_core::Record;
 
-/// Placeholder: passes every record through.
+use crate::engine::{AuthzHandler, STAGE};
+
+/// Judges routes, tables, webhooks and CORS from `lm-parse` facts: missing
+/// authentication, missing role checks, broken object-level authorization, service-role
+/// misuse, RLS gaps, unverified webhooks, missing rate limits. Passes every record
+/// through and adds `finding` records at the end.
 #[derive(Debug, Parser)]
-#[command(name = "lm-authz", version, about = "lm-authz (being built)")]
+#[command(
+    name = "lm-authz",
+    version,
+    about = "Find missing authentication, authorization and RLS gaps from lm-parse facts",
+    after_help = "Example:\n  lm-files . | lm-parse | lm-authz | lm-report\n\nConfiguration: the [authz] section of .lm.toml at the scanned root (or --config):\nauth_helpers, role_helpers, rate_limit_helpers, public_routes, tenant_columns,\npublic_tables, disable."
+)]
 pub struct Args {
     #[command(flatten)]
     input: InputArgs,
+
+    /// Read configuration from FILE instead of `<root>/.lm.toml`.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 /// The clap command (for completions and man pages).
@@ -19,18 +32,12 @@ pub fn command() -> clap::Command {
     Args::command()
 }
 
-struct PassThrough;
-impl Handler for PassThrough {
-    fn batch(&mut self, _input: &str, _lines: &[Line]) -> lm_core::Result<Vec<Vec<Record>>> {
-        Ok(Vec::new())
-    }
-}
-
 /// Entry point of the binary.
 pub fn main() -> std::process::ExitCode {
-    lm_core::cli::main_wrapper("lm-authz", || {
+    lm_core::cli::main_wrapper(STAGE, || {
         let args = Args::parse();
-        lm_core::cli::run_filter("lm-authz", &args.input, &mut PassThrough)?;
+        let mut handler = AuthzHandler::new(args.config.clone());
+        lm_core::cli::run_filter(STAGE, &args.input, &mut handler)?;
         Ok(lm_core::cli::EXIT_OK)
     })
 }

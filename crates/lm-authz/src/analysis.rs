@@ -1,0 +1,497 @@
+//! What protects each route: authentication, role checks and rate limits found in the
+//! handler, its helpers, its wrappers, and the middleware that covers it.
+
+use lm_core::fact::{AuthCheck, DbAccess, Fact, FactData, Middleware, Provenance, Route};
+
+use crate::config::Settings;
+use crate::index::{Index, Reach};
+use crate::matcher::{mount_covers, next_covers, sample_path, NextMatcher};
+use crate::names;
+
+/// How a route authenticates its caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// Nothing authenticates it.
+    None,
+    /// A check runs but a failure does not stop the handler.
+    Unenforced(String),
+    /// A check stops unauthenticated callers.
+    Enforced(String),
+    /// A shared secret in a header (cron jobs, machine callers).
+    Secret(String),
+}
+
+impl Auth {
+    fn rank(&self) -> u8 {
+        match self {
+            Auth::None => 0,
+            Auth::Unenforced(_) => 1,
+            Auth::Enforced(_) => 2,
+            Auth::Secret(_) => 3,
+        }
+    }
+
+    fn raise(&mut self, other: Auth) {
+        if other.rank() > self.rank() {
+            *self = other;
+        }
+    }
+
+    /// True when a signed-in user is required (enforced or not).
+    pub fn identifies_user(&self) -> bool {
+        matches!(self, Auth::Enforced(_) | Auth::Unenforced(_))
+    }
+}
+
+/// A compiled middleware fact.
+#[derive(Debug)]
+pub struct Mw<'a> {
+    /// Fact index.
+    pub idx: usize,
+    /// The fact.
+    pub fact: &'a Fact,
+    /// Its payload.
+    pub mw: &'a Middleware,
+    next: Vec<NextMatcher>,
+}
+
+impl Mw<'_> {
+    fn is_next(&self) -> bool {
+        self.mw.framework.starts_with("next")
+    }
+
+    /// The app directory a Next.js middleware belongs to (`apps/web/` for
+    /// `apps/web/src/middleware.ts`), empty at the repository root.
+    fn next_root(&self) -> String {
+        let p = &self.fact.path;
+        let dir = p.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let dir = dir
+            .strip_suffix("/src")
+            .unwrap_or(if dir == "src" { "" } else { dir });
+        if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        }
+    }
+
+    /// A readable description (`middleware.ts (matcher /api/:path*)`).
+    pub fn describe(&self) -> String {
+        let names = if self.mw.names.is_empty() {
+            String::new()
+        } else {
+            format!(" `{}`", self.mw.names.join(", "))
+        };
+        if self.mw.matcher.is_empty() {
+            format!("{}{names}", self.fact.path)
+        } else {
+            format!(
+                "{}{names} (matcher {})",
+                self.fact.path,
+                self.mw.matcher.join(", ")
+            )
+        }
+    }
+}
+
+/// Compiles every middleware fact.
+pub fn middlewares(ix: &Index) -> Vec<Mw<'_>> {
+    ix.of_kind("middleware")
+        .filter_map(|(i, f)| match &f.data {
+            FactData::Middleware(m) => Some(Mw {
+                idx: i,
+                fact: f,
+                mw: m,
+                next: if m.framework.starts_with("next") {
+                    m.matcher.iter().map(|s| NextMatcher::new(s)).collect()
+                } else {
+                    Vec::new()
+                },
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+fn same_family(route_fw: &str, mw_fw: &str) -> bool {
+    let fam = |s: &str| -> &'static str {
+        match s {
+            "nextjs" | "nextjs-app" | "nextjs-pages" | "server-action" | "next" => "next",
+            "express" | "connect" => "express",
+            "fastapi" | "starlette" => "fastapi",
+            "flask" => "flask",
+            "hono" => "hono",
+            "fastify" => "fastify",
+            _ => "other",
+        }
+    };
+    fam(route_fw) == fam(mw_fw)
+}
+
+/// Does middleware `m` run before route `r` (at `rf`)? Returns false when it does not.
+pub fn covers(m: &Mw<'_>, all: &[Mw<'_>], rf: &Fact, r: &Route) -> bool {
+    if !same_family(&r.framework, &m.mw.framework) {
+        return false;
+    }
+    let path = sample_path(&r.pattern);
+    if m.is_next() {
+        if !rf.path.starts_with(&m.next_root()) {
+            return false;
+        }
+        if r.framework == "server-action" {
+            // Server actions are POSTs to whatever page renders them; only a middleware
+            // covering every page path reaches them all.
+            return next_covers(&m.next, "/") && next_covers(&m.next, "/some-page");
+        }
+        return next_covers(&m.next, &path);
+    }
+    let mounted = m.mw.matcher.is_empty() || m.mw.matcher.iter().any(|x| mount_covers(x, &path));
+    if !mounted {
+        return false;
+    }
+    let order_matters = matches!(m.mw.framework.as_str(), "express" | "connect" | "hono");
+    if rf.path == m.fact.path {
+        return !order_matters || rf.line > m.fact.line;
+    }
+    // Another file: a router module mounted from this file. A global middleware with no
+    // mount path applies to it only when this file mounts routers (an app entry); a
+    // router mounted on a covering path before the middleware escapes it.
+    if m.mw.matcher.is_empty() {
+        let entry = is_entry_file(&m.fact.path)
+            || all.iter().any(|o| {
+                o.fact.path == m.fact.path && !o.mw.matcher.is_empty() && !o.mw.authenticates
+            });
+        if !entry {
+            return false;
+        }
+    }
+    if order_matters {
+        let escaped = all.iter().any(|o| {
+            o.fact.path == m.fact.path
+                && o.fact.line < m.fact.line
+                && !o.mw.authenticates
+                && !o.mw.matcher.is_empty()
+                && o.mw.matcher.iter().any(|x| mount_covers(x, &path))
+                && !o
+                    .mw
+                    .matcher
+                    .iter()
+                    .all(|x| x.trim().is_empty() || x.trim() == "/")
+        });
+        if escaped {
+            return false;
+        }
+    }
+    true
+}
+
+fn is_entry_file(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let stem = file.split('.').next().unwrap_or(file);
+    matches!(stem, "server" | "app" | "index" | "main" | "api")
+}
+
+/// Everything the rules need to know about one route.
+#[derive(Debug)]
+pub struct RouteView<'a> {
+    /// Index of the route fact.
+    pub idx: usize,
+    /// The route fact.
+    pub fact: &'a Fact,
+    /// Its payload.
+    pub route: &'a Route,
+    /// `GET /api/projects/[id]`, ``server action `deleteProject` ``...
+    pub label: String,
+    /// What the handler reaches.
+    pub reach: Reach,
+    /// Strongest authentication on the path.
+    pub auth: Auth,
+    /// A role / permission / ownership check on the path.
+    pub role: Option<String>,
+    /// A rate limit on the path.
+    pub rate_limit: Option<String>,
+    /// Why the route is public by design.
+    pub public: Option<String>,
+    /// Supabase edge functions: the `verify_jwt` in force.
+    pub verify_jwt: Option<bool>,
+    /// Authenticating middleware that exists but does not cover this route.
+    pub uncovered_auth_mw: Option<String>,
+    /// Variables holding the signed-in user.
+    pub user_vars: Vec<String>,
+}
+
+impl<'a> RouteView<'a> {
+    /// The facts this route reaches.
+    pub fn facts<'b>(&'b self, ix: &'a Index) -> impl Iterator<Item = (usize, &'a Fact)> + 'b {
+        self.reach.facts.iter().map(move |&i| (i, &ix.facts[i]))
+    }
+
+    /// The database accesses this route reaches.
+    pub fn db_accesses<'b>(
+        &'b self,
+        ix: &'a Index,
+    ) -> impl Iterator<Item = (usize, &'a Fact, &'a DbAccess)> + 'b {
+        self.facts(ix).filter_map(|(i, f)| match &f.data {
+            FactData::DbAccess(d) => Some((i, f, d)),
+            _ => None,
+        })
+    }
+
+    /// True for Supabase edge functions.
+    pub fn is_edge(&self) -> bool {
+        self.route.framework == "supabase-edge"
+    }
+
+    /// True when a filter or value expression is tied to the signed-in user.
+    pub fn user_tied(&self, source: Provenance, expr: &str) -> bool {
+        if source == Provenance::User {
+            return true;
+        }
+        let e = expr.trim();
+        !e.is_empty()
+            && self.user_vars.iter().any(|v| {
+                !v.is_empty()
+                    && (e == v
+                        || e.starts_with(&format!("{v}."))
+                        || e.starts_with(&format!("{v}?.")))
+            })
+    }
+}
+
+/// A human label for a route.
+pub fn label(f: &Fact, r: &Route) -> String {
+    match r.framework.as_str() {
+        "server-action" => {
+            let name = r.handler.clone().unwrap_or_else(|| r.pattern.clone());
+            format!("server action `{name}` ({})", f.path)
+        }
+        "supabase-edge" => format!(
+            "edge function `{}`",
+            edge_name(&f.path).unwrap_or(&r.pattern)
+        ),
+        _ => {
+            let methods = if r.methods.is_empty() {
+                "*".to_string()
+            } else {
+                r.methods.join("|")
+            };
+            format!("{methods} {}", r.pattern)
+        }
+    }
+}
+
+/// The function name of a path under `supabase/functions/<name>/`.
+pub fn edge_name(path: &str) -> Option<&str> {
+    let i = path.find("supabase/functions/")?;
+    let rest = &path[i + "supabase/functions/".len()..];
+    let name = rest.split('/').next()?;
+    (!name.is_empty() && rest.contains('/')).then_some(name)
+}
+
+/// Verb-based reading of an auth helper name: does a failure stop the request?
+fn name_enforces(name: &str) -> bool {
+    let ws = names::words(names::callee(name));
+    ws.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "require"
+                | "required"
+                | "ensure"
+                | "assert"
+                | "protect"
+                | "protected"
+                | "throw"
+                | "redirect"
+                | "with"
+                | "verify"
+                | "authenticate"
+                | "must"
+                | "guard"
+                | "only"
+                | "is"
+                | "check"
+                | "validate"
+                | "middleware"
+                | "depends"
+        )
+    }) || names::callee(name).starts_with("Depends")
+}
+
+/// Builds the view of one route.
+pub fn view<'a>(
+    ix: &'a Index,
+    mws: &[Mw<'a>],
+    settings: &Settings,
+    idx: usize,
+) -> Option<RouteView<'a>> {
+    let fact = &ix.facts[idx];
+    let FactData::Route(route) = &fact.data else {
+        return None;
+    };
+    let scope = route.handler_scope.clone().or_else(|| {
+        // No handler scope: a named handler defined in the same file.
+        route.handler.as_ref().and_then(|h| {
+            ix.resolve(&fact.path, h)
+                .first()
+                .map(|&fi| lm_core::fact::scope_id(ix.facts[fi].line, ix.facts[fi].end_line))
+        })
+    });
+    let reach = ix.reach(&fact.path, scope.as_deref(), &route.middleware);
+    let mut v = RouteView {
+        idx,
+        fact,
+        route,
+        label: label(fact, route),
+        reach,
+        auth: Auth::None,
+        role: None,
+        rate_limit: None,
+        public: None,
+        verify_jwt: None,
+        uncovered_auth_mw: None,
+        user_vars: Vec::new(),
+    };
+    // Facts in the handler and its helpers.
+    for &i in &v.reach.facts {
+        let f = &ix.facts[i];
+        match &f.data {
+            FactData::AuthCheck(a) => {
+                v.auth.raise(auth_of(a));
+                if let Some(u) = &a.user_var {
+                    v.user_vars.push(u.clone());
+                }
+            }
+            FactData::RoleCheck(rc) if v.role.is_none() || rc.enforced => {
+                v.role = Some(format!("`{}`", rc.expr));
+            }
+            FactData::RateLimit(rl) => {
+                v.rate_limit
+                    .get_or_insert_with(|| format!("`{}`", rl.method));
+            }
+            _ => {}
+        }
+    }
+    // Wrappers, decorators and dependencies named on the route.
+    for m in &route.middleware {
+        apply_name(&mut v, m, settings, true);
+    }
+    // Calls in the handler and helpers that name guards.
+    let calls = v.reach.calls.clone();
+    for c in &calls {
+        apply_name(&mut v, c, settings, false);
+    }
+    // Middleware that covers the route.
+    for m in mws {
+        let cov = covers(m, mws, fact, route);
+        if m.mw.authenticates {
+            if cov {
+                v.auth
+                    .raise(Auth::Enforced(format!("middleware {}", m.describe())));
+            } else if same_family(&route.framework, &m.mw.framework) {
+                v.uncovered_auth_mw.get_or_insert_with(|| m.describe());
+            }
+        }
+        if !cov {
+            continue;
+        }
+        if m.mw.rate_limits {
+            v.rate_limit
+                .get_or_insert_with(|| format!("middleware {}", m.describe()));
+        }
+        for n in &m.mw.names {
+            apply_name(&mut v, n, settings, true);
+        }
+    }
+    // Edge functions: verify_jwt from the route or from supabase/config.toml.
+    if v.is_edge() {
+        let mut vj = route.verify_jwt;
+        if let Some(name) = edge_name(&fact.path) {
+            for (_, cf) in ix.of_kind("edge_function_config") {
+                if let FactData::EdgeFunctionConfig(c) = &cf.data {
+                    if c.function == name {
+                        vj = Some(c.verify_jwt);
+                    }
+                }
+            }
+        }
+        v.verify_jwt = Some(vj.unwrap_or(true));
+    }
+    if route.public {
+        v.public = Some(
+            route
+                .public_reason
+                .clone()
+                .unwrap_or_else(|| "public by convention".into()),
+        );
+    } else if let Some(r) = names::public_route_reason(&route.pattern, settings) {
+        if !(v.is_edge() && r == "public by its path") {
+            v.public = Some(r.to_string());
+        }
+    }
+    Some(v)
+}
+
+fn auth_of(a: &AuthCheck) -> Auth {
+    let m = format!("`{}`", a.method);
+    if a.provider == "secret-header" {
+        Auth::Secret(m)
+    } else if a.enforced {
+        Auth::Enforced(m)
+    } else {
+        Auth::Unenforced(m)
+    }
+}
+
+/// Words of auth calls that do something rather than check the caller.
+const AUTH_OPERATIONS: &[&str] = &[
+    "sign", "signin", "signup", "signout", "logout", "login", "reset", "update", "create",
+    "delete", "invite", "exchange", "refresh", "set", "link", "unlink", "resend", "admin",
+    "change", "generate", "list", "on", "state", "otp", "password", "register",
+];
+
+/// Applies what a guard's name says (wrapper, decorator, dependency, middleware, call).
+fn apply_name(v: &mut RouteView<'_>, name: &str, settings: &Settings, wrapper: bool) {
+    let callee = names::callee(name);
+    if callee.is_empty() {
+        return;
+    }
+    if !wrapper {
+        // A call: judge its own name (`auth.requireUser` → `requireUser`), and never
+        // mistake an auth *operation* (`supabase.auth.admin.deleteUser`,
+        // `signInWithPassword`) for a guard.
+        let last = names::last_segment(name);
+        let ws = names::words(callee);
+        if ws.iter().any(|w| AUTH_OPERATIONS.contains(&w.as_str())) {
+            return;
+        }
+        if last != callee {
+            return apply_name(v, last, settings, false);
+        }
+    }
+    if names::is_role_helper(name, settings) && (wrapper || name_enforces(name)) {
+        v.role.get_or_insert_with(|| format!("`{callee}`"));
+        // A role guard authenticates too (`requireAdmin`).
+        if wrapper || name_enforces(name) {
+            v.auth.raise(Auth::Enforced(format!("`{callee}`")));
+        }
+    }
+    if names::is_auth_helper(name, settings) {
+        let how = if wrapper { "wrapper" } else { "helper" };
+        if wrapper || name_enforces(name) {
+            v.auth.raise(Auth::Enforced(format!("{how} `{callee}`")));
+        } else {
+            v.auth.raise(Auth::Unenforced(format!("{how} `{callee}`")));
+        }
+    }
+    if names::is_rate_limit_helper(name, settings) {
+        v.rate_limit.get_or_insert_with(|| format!("`{callee}`"));
+    }
+}
+
+/// Every route view of the index.
+pub fn views<'a>(ix: &'a Index, mws: &[Mw<'a>], settings: &Settings) -> Vec<RouteView<'a>> {
+    let idxs: Vec<usize> = ix.of_kind("route").map(|(i, _)| i).collect();
+    idxs.into_iter()
+        .filter_map(|i| view(ix, mws, settings, i))
+        .collect()
+}

@@ -1,0 +1,373 @@
+//! The buffered facts, indexed the ways the rules look them up.
+//!
+//! Facts are grouped by `(path, scope)`: a route's `handler_scope` names the group of
+//! facts its handler produced. `function` facts let the rules follow helpers: a handler
+//! calling `getUserOrThrow()` reaches the facts inside that function, in the same file or
+//! (for a uniquely named exported function) in another file.
+
+use std::collections::{HashMap, HashSet};
+
+use lm_core::fact::{scope_id, Fact, FactData, Function};
+use lm_core::Role;
+
+use crate::names;
+
+/// Calls never followed across files: they name framework entry points, not helpers.
+const NOT_HELPERS: &[&str] = &[
+    "GET",
+    "POST",
+    "PUT",
+    "PATCH",
+    "DELETE",
+    "HEAD",
+    "OPTIONS",
+    "handler",
+    "default",
+    "main",
+    "constructor",
+    "then",
+    "catch",
+    "json",
+    "next",
+    "send",
+    "status",
+    "from",
+    "select",
+    "eq",
+    "insert",
+    "update",
+    "delete",
+    "upsert",
+    "log",
+    "error",
+    "push",
+    "map",
+    "filter",
+    "fetch",
+    "serve",
+    "parse",
+    "stringify",
+    "get",
+    "set",
+    "create",
+    "find",
+    "query",
+];
+
+/// How many exported look-alikes a cross-file call may resolve to before it is ignored.
+const MAX_CROSS_FILE: usize = 2;
+
+/// Depth of helper following.
+const MAX_DEPTH: usize = 4;
+
+/// All facts and file roles of one stream, indexed.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Every fact, in input order.
+    pub facts: Vec<Fact>,
+    /// File roles by path.
+    pub roles: HashMap<String, Role>,
+    by_scope: HashMap<(String, String), Vec<usize>>,
+    fn_by_span: HashMap<(String, String), usize>,
+    fn_by_name: HashMap<(String, String), Vec<usize>>,
+    exported_by_name: HashMap<String, Vec<usize>>,
+    /// Indices of facts by kind tag.
+    by_kind: HashMap<&'static str, Vec<usize>>,
+}
+
+/// What a handler reaches: its own facts plus those of the helpers and wrappers it uses.
+#[derive(Debug, Default, Clone)]
+pub struct Reach {
+    /// Fact indices, handler first, deduplicated.
+    pub facts: Vec<usize>,
+    /// For facts reached through a helper: the helper's name.
+    pub via: HashMap<usize, String>,
+    /// Every call name seen in the handler and its helpers.
+    pub calls: Vec<String>,
+    /// Names that resolved to a function fact.
+    pub resolved: HashSet<String>,
+}
+
+impl Index {
+    /// Builds the index from facts and file roles.
+    pub fn new(facts: Vec<Fact>, roles: HashMap<String, Role>) -> Index {
+        let mut ix = Index {
+            facts,
+            roles,
+            ..Default::default()
+        };
+        for (i, f) in ix.facts.iter().enumerate() {
+            ix.by_kind.entry(f.kind()).or_default().push(i);
+            if let Some(s) = &f.scope {
+                ix.by_scope
+                    .entry((f.path.clone(), s.clone()))
+                    .or_default()
+                    .push(i);
+            }
+            if let FactData::Function(func) = &f.data {
+                ix.fn_by_span
+                    .insert((f.path.clone(), scope_id(f.line, f.end_line)), i);
+                ix.fn_by_name
+                    .entry((f.path.clone(), func.name.clone()))
+                    .or_default()
+                    .push(i);
+                if func.exported {
+                    ix.exported_by_name
+                        .entry(func.name.clone())
+                        .or_default()
+                        .push(i);
+                }
+            }
+        }
+        ix
+    }
+
+    /// Facts of one kind, in input order.
+    pub fn of_kind(&self, kind: &str) -> impl Iterator<Item = (usize, &Fact)> {
+        self.by_kind
+            .get(kind)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .map(move |&i| (i, &self.facts[i]))
+    }
+
+    /// The role of a file, when its `file` record was seen.
+    pub fn role(&self, path: &str) -> Option<Role> {
+        self.roles.get(path).copied()
+    }
+
+    /// Facts in a scope.
+    pub fn scope_facts(&self, path: &str, scope: &str) -> &[usize] {
+        self.by_scope
+            .get(&(path.to_string(), scope.to_string()))
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The function fact spanning exactly `scope` in `path`.
+    pub fn function_at(&self, path: &str, scope: &str) -> Option<(usize, &Function)> {
+        let i = *self
+            .fn_by_span
+            .get(&(path.to_string(), scope.to_string()))?;
+        match &self.facts[i].data {
+            FactData::Function(f) => Some((i, f)),
+            _ => None,
+        }
+    }
+
+    /// The facts inside a function fact (by its scope, restricted to its lines).
+    pub fn function_facts(&self, fn_idx: usize) -> Vec<usize> {
+        let f = &self.facts[fn_idx];
+        let own = scope_id(f.line, f.end_line);
+        let scope = f.scope.clone().unwrap_or_else(|| own.clone());
+        let mut out: Vec<usize> = self
+            .scope_facts(&f.path, &scope)
+            .iter()
+            .copied()
+            .filter(|&i| {
+                i != fn_idx && self.facts[i].line >= f.line && self.facts[i].end_line <= f.end_line
+            })
+            .collect();
+        if scope != own {
+            out.extend(self.scope_facts(&f.path, &own).iter().copied());
+        }
+        out
+    }
+
+    /// Function facts a call name in `path` may refer to: same-file definitions first,
+    /// else a uniquely named exported function elsewhere.
+    pub fn resolve(&self, path: &str, call: &str) -> Vec<usize> {
+        let full = names::callee(call);
+        let last = names::last_segment(call);
+        if last.is_empty() {
+            return Vec::new();
+        }
+        for name in [full, last] {
+            if let Some(v) = self.fn_by_name.get(&(path.to_string(), name.to_string())) {
+                return v.clone();
+            }
+        }
+        if NOT_HELPERS.contains(&last) || last.len() < 3 {
+            return Vec::new();
+        }
+        match self.exported_by_name.get(last) {
+            Some(v) if v.len() <= MAX_CROSS_FILE => v
+                .iter()
+                .copied()
+                .filter(|&i| self.facts[i].path != path)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Everything a handler reaches: the facts of `scope` in `path`, of the helpers it
+    /// calls (transitively), and of the wrappers named in `wrappers`.
+    pub fn reach(&self, path: &str, scope: Option<&str>, wrappers: &[String]) -> Reach {
+        let mut reach = Reach::default();
+        let mut seen_facts: HashSet<usize> = HashSet::new();
+        let mut seen_fns: HashSet<usize> = HashSet::new();
+        let mut queue: Vec<(usize, usize, Option<String>)> = Vec::new();
+        if let Some(scope) = scope {
+            for &i in self.scope_facts(path, scope) {
+                if seen_facts.insert(i) {
+                    reach.facts.push(i);
+                }
+            }
+            if let Some((fi, _)) = self.function_at(path, scope) {
+                seen_fns.insert(fi);
+                queue.push((fi, 0, None));
+            }
+            // Functions nested in the handler (callbacks) carry the handler's scope.
+            for &i in self.scope_facts(path, scope) {
+                if matches!(self.facts[i].data, FactData::Function(_)) && seen_fns.insert(i) {
+                    queue.push((i, 0, None));
+                }
+            }
+        }
+        for w in wrappers {
+            reach.calls.push(w.clone());
+            for fi in self.resolve(path, w) {
+                reach.resolved.insert(w.clone());
+                if seen_fns.insert(fi) {
+                    queue.push((fi, 1, Some(names::callee(w).to_string())));
+                    self.add_function(fi, Some(names::callee(w)), &mut reach, &mut seen_facts);
+                }
+            }
+        }
+        while let Some((fi, depth, _via)) = queue.pop() {
+            let FactData::Function(func) = &self.facts[fi].data else {
+                continue;
+            };
+            let fpath = self.facts[fi].path.clone();
+            for call in &func.calls {
+                reach.calls.push(call.clone());
+                if depth >= MAX_DEPTH {
+                    continue;
+                }
+                for callee in self.resolve(&fpath, call) {
+                    reach.resolved.insert(call.clone());
+                    if seen_fns.insert(callee) {
+                        let name = names::callee(call).to_string();
+                        self.add_function(callee, Some(&name), &mut reach, &mut seen_facts);
+                        queue.push((callee, depth + 1, Some(name)));
+                    }
+                }
+            }
+        }
+        reach
+    }
+
+    fn add_function(
+        &self,
+        fi: usize,
+        via: Option<&str>,
+        reach: &mut Reach,
+        seen: &mut HashSet<usize>,
+    ) {
+        for i in self.function_facts(fi) {
+            if seen.insert(i) {
+                reach.facts.push(i);
+                if let Some(v) = via {
+                    reach.via.insert(i, v.to_string());
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lm_core::fact::{AuthCheck, Route};
+
+    fn fact(path: &str, line: u64, end: u64, scope: Option<&str>, data: FactData) -> Fact {
+        Fact {
+            path: path.into(),
+            path_bytes: None,
+            line,
+            end_line: end,
+            column: None,
+            scope: scope.map(String::from),
+            data,
+        }
+    }
+
+    fn func(name: &str, exported: bool, calls: &[&str]) -> FactData {
+        FactData::Function(Function {
+            name: name.into(),
+            exported,
+            calls: calls.iter().map(|s| s.to_string()).collect(),
+        })
+    }
+
+    #[test]
+    fn reach_follows_same_file_and_unique_exported_helpers() {
+        let facts = vec![
+            fact(
+                "app/api/x/route.ts",
+                3,
+                9,
+                Some("L3-L9"),
+                FactData::Route(Route {
+                    framework: "nextjs-app".into(),
+                    methods: vec!["GET".into()],
+                    pattern: "/api/x".into(),
+                    handler_scope: Some("L3-L9".into()),
+                    ..Default::default()
+                }),
+            ),
+            fact(
+                "app/api/x/route.ts",
+                3,
+                9,
+                Some("L3-L9"),
+                func("GET", true, &["getUserOrThrow"]),
+            ),
+            fact(
+                "lib/auth.ts",
+                1,
+                6,
+                Some("L1-L6"),
+                func("getUserOrThrow", true, &["inner"]),
+            ),
+            fact(
+                "lib/auth.ts",
+                2,
+                2,
+                Some("L1-L6"),
+                FactData::AuthCheck(AuthCheck {
+                    method: "supabase.auth.getUser".into(),
+                    provider: "supabase".into(),
+                    enforced: true,
+                    ..Default::default()
+                }),
+            ),
+            fact(
+                "lib/auth.ts",
+                8,
+                10,
+                Some("L8-L10"),
+                func("inner", false, &[]),
+            ),
+        ];
+        let ix = Index::new(facts, HashMap::new());
+        let r = ix.reach("app/api/x/route.ts", Some("L3-L9"), &[]);
+        assert!(r.facts.contains(&3), "{r:?}");
+        assert_eq!(r.via.get(&3).map(String::as_str), Some("getUserOrThrow"));
+        assert!(r.calls.contains(&"inner".to_string()));
+    }
+
+    #[test]
+    fn ambiguous_exported_names_are_not_followed() {
+        let facts = vec![
+            fact("a.ts", 1, 2, Some("L1-L2"), func("h", true, &["check"])),
+            fact("b.ts", 1, 2, Some("L1-L2"), func("check", true, &[])),
+            fact("c.ts", 1, 2, Some("L1-L2"), func("check", true, &[])),
+            fact("d.ts", 1, 2, Some("L1-L2"), func("check", true, &[])),
+        ];
+        let ix = Index::new(facts, HashMap::new());
+        assert!(ix.resolve("a.ts", "check").is_empty());
+        assert_eq!(ix.resolve("b.ts", "check"), vec![1]);
+    }
+}

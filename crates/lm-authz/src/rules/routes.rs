@@ -1,0 +1,632 @@
+//! Route rules: `authn.missing`, `authz.missing-role`, `authz.bola`,
+//! `authz.service-role-misuse`.
+
+use lm_core::fact::{DbAccess, DbFilter, ExternalCall, Fact, FactData, Provenance};
+use lm_core::{Category, Severity};
+
+use super::{access_desc, client_desc, finding, is_write, rls_governed, with_details, Ctx};
+use crate::analysis::{Auth, RouteView};
+use crate::names;
+
+/// Runs the route rules.
+pub fn check(ctx: &mut Ctx<'_>) {
+    service_role_in_client(ctx);
+    let n = ctx.views.len();
+    for i in 0..n {
+        authn_missing(ctx, i);
+        edge_service_role(ctx, i);
+        missing_role(ctx, i);
+        bola(ctx, i);
+    }
+}
+
+/// One thing a handler does that needs a signed-in caller.
+struct Sensitive<'a> {
+    fact: &'a Fact,
+    what: String,
+    severity: Severity,
+}
+
+fn request_like(p: Provenance) -> bool {
+    matches!(
+        p,
+        Provenance::Request | Provenance::Validated | Provenance::Sanitized
+    )
+}
+
+/// What in the route's reach touches non-public data or costs money.
+fn sensitive<'a>(ctx: &Ctx<'a>, v: &RouteView<'a>) -> Vec<Sensitive<'a>> {
+    let mut out = Vec::new();
+    let submission_route = names::words(&v.route.pattern).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "contact" | "newsletter" | "waitlist" | "subscribe" | "feedback" | "lead" | "leads"
+        )
+    });
+    for (_, f) in v.facts(ctx.ix) {
+        match &f.data {
+            FactData::DbAccess(d) => {
+                if rls_governed(d) {
+                    continue;
+                }
+                let table = d.table.clone().unwrap_or_default();
+                if d.operation == "select" && ctx.public_table(&table).is_some() {
+                    continue;
+                }
+                if d.operation == "insert" && names::is_submission_table(&table) {
+                    continue;
+                }
+                let write = is_write(&d.operation);
+                let severity = match (write, d.client_kind.as_str()) {
+                    (true, "service_role") | (true, "server") => Severity::Critical,
+                    (true, _) => Severity::High,
+                    _ => Severity::High,
+                };
+                out.push(Sensitive {
+                    fact: f,
+                    what: format!("{} with {}", access_desc(d), client_desc(d)),
+                    severity,
+                });
+            }
+            FactData::ExternalCall(e) => {
+                if !(e.privileged || e.paid_ai) {
+                    continue;
+                }
+                if submission_route && is_email(e) {
+                    continue;
+                }
+                let severity = if names::is_admin_api(&e.api) {
+                    Severity::Critical
+                } else if e.privileged {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                };
+                let what = if e.paid_ai && !e.privileged {
+                    format!(
+                        "calls the paid `{}` API (`{}`) with the server key",
+                        e.service, e.api
+                    )
+                } else {
+                    format!("calls `{}`", e.api)
+                };
+                out.push(Sensitive {
+                    fact: f,
+                    what,
+                    severity,
+                });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn is_email(e: &ExternalCall) -> bool {
+    matches!(
+        e.service.as_str(),
+        "resend" | "sendgrid" | "email" | "nodemailer" | "postmark" | "mailgun" | "ses"
+    )
+}
+
+fn fix_for(v: &RouteView<'_>) -> &'static str {
+    match v.route.framework.as_str() {
+        "nextjs-app" | "nextjs-pages" => {
+            "verify the session at the top of the handler (e.g. `supabase.auth.getUser()` or `getServerSession()`) and return 401 when it is missing, or cover the path in `middleware.ts`"
+        }
+        "server-action" => {
+            "server actions are public POST endpoints: verify the session inside the action and stop when it is missing"
+        }
+        "express" | "hono" | "fastify" => {
+            "add the authentication middleware to this route (or mount it before the router)"
+        }
+        "fastapi" => "add a dependency such as `Depends(get_current_user)` to the route or its router",
+        "flask" => "add `@login_required` (or your auth decorator) to the view",
+        "supabase-edge" => {
+            "set `verify_jwt = true` for it in `supabase/config.toml` or verify the caller with `supabase.auth.getUser(token)` and return 401"
+        }
+        _ => "authenticate the caller before touching data",
+    }
+}
+
+fn authn_missing(ctx: &mut Ctx<'_>, i: usize) {
+    let v = &ctx.views[i];
+    if v.public.is_some() || matches!(v.auth, Auth::Enforced(_) | Auth::Secret(_)) {
+        return;
+    }
+    let has_webhook = v
+        .facts(ctx.ix)
+        .any(|(_, f)| matches!(f.data, FactData::Webhook(_)));
+    if has_webhook {
+        return;
+    }
+    if names::auth_flow(&v.route.pattern).is_some()
+        || v.route
+            .handler
+            .as_deref()
+            .and_then(names::auth_flow)
+            .is_some()
+    {
+        return;
+    }
+    if v.is_edge() && v.verify_jwt != Some(false) {
+        return;
+    }
+    let items = sensitive(ctx, v);
+    if items.is_empty() {
+        return;
+    }
+    // A session read whose result filters every query: no user, no rows.
+    if let Auth::Unenforced(_) = &v.auth {
+        let all_scoped = items.iter().all(|s| match &s.fact.data {
+            FactData::DbAccess(d) => d
+                .filters
+                .iter()
+                .chain(d.values.iter())
+                .any(|x| v.user_tied(x.source, &x.expr)),
+            _ => false,
+        });
+        if all_scoped {
+            return;
+        }
+    }
+    let mut severity = items
+        .iter()
+        .map(|s| s.severity)
+        .max()
+        .unwrap_or(Severity::High);
+    let mut whats: Vec<String> = Vec::new();
+    for s in &items {
+        if !whats.contains(&s.what) {
+            whats.push(s.what.clone());
+        }
+    }
+    let shown = if whats.len() > 2 {
+        format!("{}, {} and {} more", whats[0], whats[1], whats.len() - 2)
+    } else {
+        whats.join(" and ")
+    };
+    let (rule, why) = match (&v.auth, v.is_edge()) {
+        (Auth::Unenforced(how), _) => {
+            severity = severity.lowered();
+            (
+                "authz.unenforced-auth-check",
+                format!("reads the session with {how} but does not stop when no user is signed in"),
+            )
+        }
+        (_, true) => (
+            "authz.unauthenticated-edge-function",
+            "has `verify_jwt = false` and never verifies the caller".to_string(),
+        ),
+        _ => {
+            let mut why = "has no authentication check on its path".to_string();
+            if let Some(mw) = &v.uncovered_auth_mw {
+                why.push_str(&format!(
+                    " (the authenticating middleware {mw} does not cover it)"
+                ));
+            }
+            ("authz.unauthenticated-route", why)
+        }
+    };
+    let message = format!("{} {shown} but {why}; {}.", v.label, fix_for(v));
+    let f = finding(
+        rule,
+        Category::AuthnMissing,
+        severity,
+        v.fact,
+        message,
+        &[&v.route.pattern, &v.route.methods.join(",")],
+    );
+    let f = with_details(
+        f,
+        &[
+            ("route", v.label.clone()),
+            ("framework", v.route.framework.clone()),
+            ("evidence", whats.join("; ")),
+        ],
+    );
+    let mut f = f;
+    f.evidence = Some(whats.join("; "));
+    ctx.emit(f);
+}
+
+/// Edge functions behind `verify_jwt` that use the service role without checking who
+/// is calling: the public anon key passes `verify_jwt`.
+fn edge_service_role(ctx: &mut Ctx<'_>, i: usize) {
+    let v = &ctx.views[i];
+    if !v.is_edge() || v.verify_jwt != Some(true) || v.auth != Auth::None || v.public.is_some() {
+        return;
+    }
+    if v.facts(ctx.ix)
+        .any(|(_, f)| matches!(f.data, FactData::Webhook(_)))
+    {
+        return;
+    }
+    let accesses: Vec<(&Fact, &DbAccess)> = v
+        .db_accesses(ctx.ix)
+        .filter(|(_, _, d)| d.client_kind == "service_role")
+        .filter(|(_, _, d)| {
+            !(d.operation == "select"
+                && ctx.public_table(d.table.as_deref().unwrap_or("")).is_some())
+        })
+        .map(|(_, f, d)| (f, d))
+        .collect();
+    let Some((at, first)) = accesses.first().copied() else {
+        return;
+    };
+    let writes = accesses.iter().any(|(_, d)| is_write(&d.operation));
+    let severity = if writes {
+        Severity::Critical
+    } else {
+        Severity::High
+    };
+    let message = format!(
+        "{} {} with the service-role client but never checks who is calling; `verify_jwt` only proves a JWT was sent and the public anon key passes it — verify the user with `supabase.auth.getUser(token)` and scope the query to them, or use a client created with the caller's `Authorization` header so RLS applies.",
+        v.label,
+        access_desc(first)
+    );
+    let table = first.table.clone().unwrap_or_default();
+    let mut f = finding(
+        "authz.service-role-edge-function",
+        Category::AuthzServiceRoleMisuse,
+        severity,
+        v.fact,
+        message,
+        &[&v.route.pattern, &table],
+    );
+    f.evidence = Some(format!("{} at {}:{}", access_desc(first), at.path, at.line));
+    let f = with_details(f, &[("route", v.label.clone()), ("table", table)]);
+    ctx.emit(f);
+}
+
+/// A service-role client created or used in code the browser runs.
+fn service_role_in_client(ctx: &mut Ctx<'_>) {
+    let mut hits: Vec<lm_core::Finding> = Vec::new();
+    let mut seen_paths: Vec<String> = Vec::new();
+    for f in ctx.ix.facts.iter() {
+        let (kind, var) = match &f.data {
+            FactData::DbClient(c) if c.client_kind == "service_role" => {
+                ("creates", c.var.clone().or(c.key_env.clone()))
+            }
+            FactData::DbAccess(d) if d.client_kind == "service_role" => {
+                ("uses", d.client_var.clone())
+            }
+            _ => continue,
+        };
+        let Some(role) = ctx.ix.role(&f.path) else {
+            continue;
+        };
+        if !role.browser_visible() || seen_paths.contains(&f.path) {
+            continue;
+        }
+        seen_paths.push(f.path.clone());
+        let var = var.map(|v| format!(" `{v}`")).unwrap_or_default();
+        let message = format!(
+            "{} {kind} a service-role Supabase client{var} in browser code ({} file): it bypasses every RLS policy and its key ships to every visitor — move the privileged work to a server route or edge function and use the anon key with RLS here.",
+            f.path,
+            role.as_str()
+        );
+        let mut fd = finding(
+            "authz.service-role-in-client",
+            Category::AuthzServiceRoleMisuse,
+            Severity::Critical,
+            f,
+            message,
+            &[],
+        );
+        fd.evidence = Some(format!("service_role client{var}"));
+        hits.push(fd);
+    }
+    for h in hits {
+        ctx.emit(h);
+    }
+}
+
+/// Why an action is privileged, if it is.
+fn privileged_action(ctx: &Ctx<'_>, v: &RouteView<'_>) -> Option<(String, Severity, String)> {
+    for (_, f) in v.facts(ctx.ix) {
+        if let FactData::ExternalCall(e) = &f.data {
+            if names::is_admin_api(&e.api) {
+                return Some((
+                    format!("calls `{}`", e.api),
+                    Severity::Critical,
+                    e.api.clone(),
+                ));
+            }
+        }
+    }
+    for (_, _, d) in v.db_accesses(ctx.ix) {
+        let table = d.table.clone().unwrap_or_default();
+        // Changing roles, plans or credits from request data.
+        if matches!(d.operation.as_str(), "update" | "upsert" | "insert") {
+            if let Some(col) = d
+                .values
+                .iter()
+                .find(|x| names::is_role_column(&x.column) && x.source != Provenance::Literal)
+            {
+                if !v.user_tied(col.source, &col.expr) {
+                    return Some((
+                        format!(
+                            "sets `{}` on `{table}` from `{}`",
+                            col.column,
+                            if col.expr.is_empty() {
+                                "request data"
+                            } else {
+                                &col.expr
+                            }
+                        ),
+                        Severity::Critical,
+                        format!("{table}.{}", col.column),
+                    ));
+                }
+            }
+        }
+        if rls_governed(d) {
+            continue;
+        }
+        let user_table = names::is_sensitive_table(&table)
+            && names::words(&table).iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "users" | "user" | "profiles" | "profile" | "accounts" | "roles" | "members"
+                )
+            });
+        let by_request_id = d
+            .filters
+            .iter()
+            .any(|x| request_like(x.source) && names::is_id_column(&x.column));
+        let tied = d.filters.iter().any(|x| v.user_tied(x.source, &x.expr));
+        if matches!(d.operation.as_str(), "delete" | "update")
+            && user_table
+            && by_request_id
+            && !tied
+        {
+            return Some((
+                format!(
+                    "{} another user's row by a request id",
+                    op_word(&d.operation)
+                ),
+                Severity::High,
+                format!("{table}.{}", d.operation),
+            ));
+        }
+        if d.operation == "delete" && d.filters.is_empty() && !table.is_empty() {
+            return Some((
+                format!("deletes every row of `{table}`"),
+                Severity::High,
+                format!("{table}.delete-all"),
+            ));
+        }
+        if d.operation == "select"
+            && d.filters.is_empty()
+            && names::is_sensitive_table(&table)
+            && ctx.public_table(&table).is_none()
+        {
+            return Some((
+                format!("lists every row of `{table}` with {}", client_desc(d)),
+                Severity::High,
+                format!("{table}.list-all"),
+            ));
+        }
+    }
+    let admin_surface = names::is_admin_text(&v.route.pattern)
+        || v.route.handler.as_deref().is_some_and(names::is_admin_text)
+        || names::is_admin_text(&v.fact.path);
+    if admin_surface {
+        let touched = v.facts(ctx.ix).find_map(|(_, f)| match &f.data {
+            FactData::DbAccess(d) if !rls_governed(d) => {
+                Some(format!("{} with {}", access_desc(d), client_desc(d)))
+            }
+            FactData::ExternalCall(e) if e.privileged => Some(format!("calls `{}`", e.api)),
+            _ => None,
+        });
+        if let Some(t) = touched {
+            return Some((
+                format!("is an admin endpoint that {t}"),
+                Severity::High,
+                "admin".into(),
+            ));
+        }
+    }
+    None
+}
+
+fn op_word(op: &str) -> &'static str {
+    if op == "delete" {
+        "deletes"
+    } else {
+        "updates"
+    }
+}
+
+fn missing_role(ctx: &mut Ctx<'_>, i: usize) {
+    let v = &ctx.views[i];
+    if !v.auth.identifies_user() || v.role.is_some() || v.public.is_some() {
+        return;
+    }
+    let Some((what, severity, key)) = privileged_action(ctx, v) else {
+        return;
+    };
+    let how = match &v.auth {
+        Auth::Enforced(h) | Auth::Unenforced(h) => h.clone(),
+        _ => String::new(),
+    };
+    let message = format!(
+        "{} {what} for any signed-in user: it authenticates with {how} but checks no role or permission; verify the caller's role (e.g. an `is_admin` flag read from the database or `app_metadata`) before acting.",
+        v.label
+    );
+    let mut f = finding(
+        "authz.missing-role",
+        Category::AuthzMissingRole,
+        severity,
+        v.fact,
+        message,
+        &[&v.route.pattern, &key],
+    );
+    f.evidence = Some(what);
+    let f = with_details(f, &[("route", v.label.clone())]);
+    ctx.emit(f);
+}
+
+fn filter_desc(x: &DbFilter) -> String {
+    if x.expr.is_empty() {
+        format!("request value for `{}`", x.column)
+    } else {
+        format!("`{}`", x.expr)
+    }
+}
+
+fn bola(ctx: &mut Ctx<'_>, i: usize) {
+    let v = &ctx.views[i];
+    if !v.auth.identifies_user() || v.role.is_some() || v.public.is_some() {
+        return;
+    }
+    let mut found: Vec<lm_core::Finding> = Vec::new();
+    for (_, f, d) in v.db_accesses(ctx.ix) {
+        if rls_governed(d) {
+            continue;
+        }
+        let table = d.table.clone().unwrap_or_default();
+        if ctx.public_table(&table).is_some() {
+            continue;
+        }
+        let tied = d
+            .filters
+            .iter()
+            .any(|x| v.user_tied(x.source, &x.expr) || tenant_tied(ctx, x));
+        let owner_col = owner_column_hint(ctx, &table);
+        if matches!(d.operation.as_str(), "insert" | "upsert") {
+            // The owner of a new row taken from the request.
+            let spoofed = d
+                .values
+                .iter()
+                .find(|x| names::is_owner_column(&x.column) && request_like(x.source));
+            let any_user = d.values.iter().any(|x| v.user_tied(x.source, &x.expr));
+            if let Some(x) = spoofed {
+                if !any_user {
+                    let message = format!(
+                        "{} inserts into `{table}` with `{}` taken from {} instead of the signed-in user, so a caller can create rows owned by anyone; set `{}` from the session (e.g. `user.id`).",
+                        v.label,
+                        x.column,
+                        filter_desc(x),
+                        x.column
+                    );
+                    let mut fd = finding(
+                        "authz.owner-from-request",
+                        Category::AuthzBola,
+                        Severity::Medium,
+                        f,
+                        message,
+                        &[&table, &x.column],
+                    );
+                    fd.evidence = Some(format!("{}: {}", x.column, x.expr));
+                    found.push(with_details(
+                        fd,
+                        &[("route", v.label.clone()), ("table", table.clone())],
+                    ));
+                }
+            }
+            if d.operation == "insert" {
+                continue;
+            }
+        }
+        let Some(sel) = d
+            .filters
+            .iter()
+            .find(|x| request_like(x.source) && names::is_id_column(&x.column))
+        else {
+            continue;
+        };
+        if tied {
+            continue;
+        }
+        // Admin / user-management changes are reported as missing roles.
+        if matches!(d.operation.as_str(), "delete" | "update")
+            && names::words(&table).iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "users" | "user" | "profiles" | "profile" | "accounts"
+                )
+            })
+        {
+            continue;
+        }
+        let severity = if is_write(&d.operation) || names::is_sensitive_table(&table) {
+            Severity::High
+        } else {
+            Severity::Medium
+        };
+        let owner = owner_col.unwrap_or_else(|| "user_id".to_string());
+        let selector = if names::is_tenant_column(&sel.column, ctx.settings) {
+            format!("by `{}` taken from {}", sel.column, filter_desc(sel))
+        } else {
+            format!("by {}", filter_desc(sel))
+        };
+        let fix = if d.library == "supabase" {
+            format!("add `.eq('{owner}', user.id)` or use the user's Supabase client so an RLS policy applies")
+        } else if d.library == "prisma" {
+            format!("add the owner to the `where` (e.g. `{}: session.user.id`) or check the row's owner before acting", camel(&owner))
+        } else {
+            format!("add `{owner} = <current user>` to the query or check the row's owner before acting")
+        };
+        let message = format!(
+            "{} {} {selector} with {} and no `{owner}` filter, so any signed-in user can reach other users' rows; {fix}.",
+            v.label,
+            access_desc(d),
+            client_desc(d)
+        );
+        let mut fd = finding(
+            "authz.bola",
+            Category::AuthzBola,
+            severity,
+            f,
+            message,
+            &[&table, &d.operation, &sel.column],
+        );
+        fd.evidence = Some(format!(
+            "{} `{table}` where {} = {}",
+            d.operation, sel.column, sel.expr
+        ));
+        found.push(with_details(
+            fd,
+            &[("route", v.label.clone()), ("table", table.clone())],
+        ));
+    }
+    for f in found {
+        ctx.emit(f);
+    }
+}
+
+/// A tenant column compared with something that is not request input.
+fn tenant_tied(ctx: &Ctx<'_>, x: &DbFilter) -> bool {
+    names::is_tenant_column(&x.column, ctx.settings)
+        && matches!(
+            x.source,
+            Provenance::User | Provenance::Database | Provenance::Env
+        )
+}
+
+/// The owner column of a table, from its migration columns.
+fn owner_column_hint(ctx: &Ctx<'_>, table: &str) -> Option<String> {
+    let t = ctx.schema.table(table)?;
+    t.columns
+        .iter()
+        .find(|c| names::is_tenant_column(c, ctx.settings))
+        .cloned()
+}
+
+fn camel(snake: &str) -> String {
+    let mut out = String::new();
+    let mut up = false;
+    for c in snake.chars() {
+        if c == '_' {
+            up = true;
+        } else if up {
+            out.push(c.to_ascii_uppercase());
+            up = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
