@@ -1,0 +1,306 @@
+//! Which sink facts become findings, and how they read.
+//!
+//! | rule | category | when |
+//! |---|---|---|
+//! | `inject.sql` | `inject.sql` | request (or stored) data in SQL text (`pool.query`, `$queryRawUnsafe`, `knex.raw`, `cursor.execute`, `text()`...) |
+//! | `inject.sql-filter` | `inject.sql` | request data in a Supabase/PostgREST filter string (`.or(...)`) |
+//! | `inject.xss` | `inject.xss` | request or URL-state data in an HTML sink (`dangerouslySetInnerHTML`, `innerHTML`, `res.send`, `Markup`...) |
+//! | `inject.xss-stored` | `inject.xss` | database data rendered as raw HTML |
+//! | `inject.xss-url` | `inject.xss` | user data as a link target (`href={x}`): `javascript:` URLs run script |
+//! | `inject.xss-email` | `inject.xss` | user data in an HTML email body |
+//! | `inject.ssti` | `inject.xss` | user data compiled as a template (`render_template_string`) |
+//! | `inject.log` | `inject.log` | request strings in a log line with CR/LF not neutralised |
+//!
+//! Literal, validated (`parseInt`, strict zod schemas, typed FastAPI parameters),
+//! sanitised (`DOMPurify.sanitize`, `escapeHtml`, `bleach.clean`, `JSON.stringify` for
+//! logs) and unknown values are never reported.
+
+use lm_core::fact::{Provenance, Sink};
+use lm_core::{fingerprint, Category, Fact, Finding, Severity};
+use serde_json::json;
+
+use crate::settings::InjectSettings;
+
+/// What the judge knows about the sink's surroundings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// The sink is inside a function registered as a route handler.
+    pub in_handler: bool,
+    /// The file runs in the browser.
+    pub client: bool,
+    /// The file is a test (findings are lowered to `info` when tests are included).
+    pub test: bool,
+    /// Settings.
+    pub settings: Option<&'a InjectSettings>,
+}
+
+/// The finding a sink fact deserves, if any (fingerprint not yet made unique).
+pub fn judge(fact: &Fact, sink: &Sink, cx: &Context<'_>) -> Option<Finding> {
+    let origin = sink.source?;
+    if !matches!(origin, Provenance::Request | Provenance::Database) {
+        return None;
+    }
+    let stored = origin == Provenance::Database;
+    let python = fact.path.ends_with(".py");
+    let (rule, category, severity, fix) = match sink.sink.as_str() {
+        "sql" => {
+            if sink.api.contains(".or()") {
+                (
+                    "inject.sql-filter",
+                    Category::InjectSql,
+                    if stored {
+                        Severity::Low
+                    } else {
+                        Severity::Medium
+                    },
+                    "pass values through typed filter methods (`.ilike('title', value)`) \
+                     or strip PostgREST reserved characters (`,()`) first",
+                )
+            } else {
+                let sev = match (stored, cx.in_handler) {
+                    (false, true) => Severity::Critical,
+                    (false, false) => Severity::High,
+                    (true, _) => Severity::Medium,
+                };
+                let fix = if sink.api.contains("Unsafe") {
+                    "use `$queryRaw` as a tagged template (or pass values as parameters)"
+                } else if python {
+                    "use bound parameters (`cursor.execute(sql, params)`, `text(\":id\")` with values)"
+                } else {
+                    "use a parameterised query (placeholders plus a values array, or a tagged `sql` template)"
+                };
+                ("inject.sql", Category::InjectSql, sev, fix)
+            }
+        }
+        "template" => (
+            "inject.ssti",
+            Category::InjectXss,
+            if stored {
+                Severity::High
+            } else {
+                Severity::Critical
+            },
+            "render a fixed template and pass user data as variables",
+        ),
+        "html" => {
+            if sink.api == "href" {
+                (
+                    "inject.xss-url",
+                    Category::InjectXss,
+                    if stored { Severity::Low } else { Severity::Medium },
+                    "allow only http(s) URLs (check `new URL(x).protocol`) or build the link from a fixed path",
+                )
+            } else if sink.api.ends_with(" html") {
+                (
+                    "inject.xss-email",
+                    Category::InjectXss,
+                    if stored {
+                        Severity::Low
+                    } else {
+                        Severity::Medium
+                    },
+                    "escape user data before putting it in the HTML body",
+                )
+            } else if stored {
+                (
+                    "inject.xss-stored",
+                    Category::InjectXss,
+                    Severity::Medium,
+                    "render it as text, or sanitise it (DOMPurify, bleach) before inserting HTML",
+                )
+            } else {
+                (
+                    "inject.xss",
+                    Category::InjectXss,
+                    Severity::High,
+                    if python {
+                        "render it through an autoescaping template, or escape it (`markupsafe.escape`)"
+                    } else {
+                        "render it as text, or sanitise it with DOMPurify before inserting HTML"
+                    },
+                )
+            }
+        }
+        "log" => {
+            if stored {
+                return None;
+            }
+            (
+                "inject.log",
+                Category::InjectLog,
+                Severity::Low,
+                if python {
+                    "strip CR/LF (`.replace('\\n', '')`) or log it as a structured field"
+                } else {
+                    "strip CR/LF (`.replace(/[\\r\\n]/g, '')`) or log it as a structured field"
+                },
+            )
+        }
+        _ => return None,
+    };
+    let settings = cx.settings;
+    if settings.is_some_and(|s| s.disabled(rule, category.as_str())) {
+        return None;
+    }
+    if settings.is_some_and(|s| s.sanitizer_on_path(&sink.via).is_some()) {
+        return None;
+    }
+    let source_expr = sink.source_expr.clone().unwrap_or_default();
+    let what = if source_expr.is_empty() {
+        match origin {
+            Provenance::Database => "Stored data".to_string(),
+            _ => "Request data".to_string(),
+        }
+    } else {
+        format!("`{}`", one_line(&source_expr))
+    };
+    let kind = match origin {
+        Provenance::Database => " (read from the database)",
+        _ => "",
+    };
+    let path = if sink.via.is_empty() {
+        "directly".to_string()
+    } else {
+        format!("by {}", sink.via.join(", "))
+    };
+    let message = format!(
+        "{what}{kind} reaches `{}` {path} at line {}; {fix}.",
+        one_line(&sink.api),
+        fact.line
+    );
+    let severity = if cx.test { Severity::Info } else { severity };
+    let mut f = Finding::new(rule, category, severity, &fact.path, fact.line, message);
+    f.end_line = fact.end_line.max(fact.line);
+    f.column = fact.column;
+    f.path_bytes = fact.path_bytes.clone();
+    f.evidence = Some(one_line(&sink.expr));
+    f.fingerprint = fingerprint::fingerprint(&[rule, &fact.path, &sink.api, &source_expr]);
+    f.details.insert("sink".into(), json!(sink.sink));
+    f.details.insert("api".into(), json!(sink.api));
+    f.details.insert("source".into(), json!(origin));
+    if !source_expr.is_empty() {
+        f.details.insert("source_expr".into(), json!(source_expr));
+    }
+    f.details.insert("via".into(), json!(sink.via));
+    if let Some(scope) = &fact.scope {
+        f.details.insert("scope".into(), json!(scope));
+    }
+    if cx.client {
+        f.details.insert("context".into(), json!("client"));
+    }
+    Some(f)
+}
+
+fn one_line(s: &str) -> String {
+    let mut out: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if out.chars().count() > 100 {
+        out = out.chars().take(99).collect::<String>() + "…";
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lm_core::FactData;
+
+    fn fact(sink: Sink) -> (Fact, Sink) {
+        let f = Fact {
+            path: "server/index.js".into(),
+            path_bytes: None,
+            line: 14,
+            end_line: 14,
+            column: Some(9),
+            scope: Some("L5-L20".into()),
+            data: FactData::Sink(sink.clone()),
+        };
+        (f, sink)
+    }
+
+    fn sql(source: Provenance) -> Sink {
+        Sink {
+            sink: "sql".into(),
+            api: "pool.query".into(),
+            source: Some(source),
+            source_expr: Some("req.query.q".into()),
+            via: vec!["assignment".into(), "template literal".into()],
+            sanitizer: None,
+            expr: "sql".into(),
+        }
+    }
+
+    #[test]
+    fn sql_from_request_in_a_handler_is_critical_with_a_clear_message() {
+        let (f, s) = fact(sql(Provenance::Request));
+        let cx = Context {
+            in_handler: true,
+            ..Default::default()
+        };
+        let finding = judge(&f, &s, &cx).unwrap();
+        assert_eq!(finding.rule, "inject.sql");
+        assert_eq!(finding.severity, Severity::Critical);
+        assert_eq!(finding.cwe, Some(89));
+        assert!(
+            finding.message.starts_with(
+                "`req.query.q` reaches `pool.query` by assignment, template literal at line 14; use a parameterised query"
+            ),
+            "{}",
+            finding.message
+        );
+        let (mut f2, _) = fact(sql(Provenance::Request));
+        f2.line = 40;
+        let moved = judge(&f2, &s, &cx).unwrap();
+        assert_eq!(moved.fingerprint, finding.fingerprint);
+    }
+
+    #[test]
+    fn safe_provenances_are_not_reported() {
+        for p in [
+            Provenance::Literal,
+            Provenance::Validated,
+            Provenance::Sanitized,
+            Provenance::Unknown,
+            Provenance::Env,
+            Provenance::User,
+        ] {
+            let (f, s) = fact(sql(p));
+            assert!(judge(&f, &s, &Context::default()).is_none(), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn stored_xss_is_medium_and_stored_logs_are_ignored() {
+        let mut s = sql(Provenance::Database);
+        s.sink = "html".into();
+        s.api = "dangerouslySetInnerHTML".into();
+        let (f, s) = fact(s);
+        let finding = judge(&f, &s, &Context::default()).unwrap();
+        assert_eq!(finding.rule, "inject.xss-stored");
+        assert_eq!(finding.severity, Severity::Medium);
+        let mut l = sql(Provenance::Database);
+        l.sink = "log".into();
+        let (f, l) = fact(l);
+        assert!(judge(&f, &l, &Context::default()).is_none());
+    }
+
+    #[test]
+    fn settings_disable_rules_and_name_sanitizers() {
+        let settings = InjectSettings {
+            sanitizers: vec!["cleanSql".into()],
+            disable: vec!["inject.log".into()],
+            include_tests: false,
+        };
+        let cx = Context {
+            settings: Some(&settings),
+            ..Default::default()
+        };
+        let mut s = sql(Provenance::Request);
+        s.via.push("helper cleanSql".into());
+        let (f, s) = fact(s);
+        assert!(judge(&f, &s, &cx).is_none());
+        let mut l = sql(Provenance::Request);
+        l.sink = "log".into();
+        let (f, l) = fact(l);
+        assert!(judge(&f, &l, &cx).is_none());
+    }
+}
