@@ -102,9 +102,15 @@ impl<'a> Ctx<'a> {
                 )
                 && p.p.using.as_deref().map(schema::openness) == Some(Openness::Anyone)
         });
-        let sensitive = t.columns.iter().any(|c| names::is_sensitive_column(c));
-        (t.rls && open_select && !sensitive && !t.columns.is_empty()).then(|| {
-            "its select policy is open to everyone and it has no personal columns".to_string()
+        let sensitive = t.columns.iter().any(|c| names::is_sensitive_column(c))
+            || names::is_sensitive_table(&t.name);
+        let per_user = t
+            .columns
+            .iter()
+            .any(|c| names::is_tenant_column(c, self.settings));
+        (t.rls && open_select && !sensitive && !per_user && !t.columns.is_empty()).then(|| {
+            "its select policy is open to everyone and it has no personal or per-user columns"
+                .to_string()
         })
     }
 }
@@ -187,3 +193,6 @@ pub fn with_details(mut f: Finding, details: &[(&str, String)]) -> Finding {
     f.details = m;
     f
 }
+
+#[cfg(test)]
+mod tests;

@@ -397,7 +397,24 @@ fn privileged_action(ctx: &Ctx<'_>, v: &RouteView<'_>) -> Option<(String, Severi
                 format!("{table}.delete-all"),
             ));
         }
+        // Raw SQL filters may not be visible in facts: only judge query builders.
+        let structured = !matches!(
+            d.library.as_str(),
+            "pg" | "postgres"
+                | "mysql2"
+                | "mysql"
+                | "raw-sql"
+                | "sqlite3"
+                | "better-sqlite3"
+                | "sqlalchemy"
+                | "psycopg"
+                | "psycopg2"
+                | "asyncpg"
+                | "knex"
+                | "sql"
+        );
         if d.operation == "select"
+            && structured
             && d.filters.is_empty()
             && names::is_sensitive_table(&table)
             && ctx.public_table(&table).is_none()
