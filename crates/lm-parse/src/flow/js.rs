@@ -1124,6 +1124,27 @@ impl<'c, 'a> Engine<'c, 'a> {
                 return Val::Unknown;
             };
             let rv = self.eval(obj);
+            // `xs.map(x => Number(x))`: the callback's result is what flows on.
+            if matches!(m, "map" | "flatMap") && rv.is_tainted() {
+                if let Some(cb) = arg_nodes.first().filter(|a| a.kind() == "arrow_function") {
+                    if let Some(body) = cb
+                        .child_by_field_name("body")
+                        .filter(|b| b.kind() != "statement_block")
+                    {
+                        let param = cb
+                            .child_by_field_name("parameters")
+                            .and_then(|p| p.named_child(0))
+                            .or_else(|| cb.child_by_field_name("parameter"));
+                        self.push();
+                        if let Some(p) = param {
+                            self.bind(param_pattern(p), rv.clone().via("callback"), false);
+                        }
+                        let r = self.eval(body);
+                        self.pop();
+                        return r;
+                    }
+                }
+            }
             if matches!(
                 m,
                 "length"
@@ -1834,18 +1855,20 @@ fn match_source(chain: &[Seg<'_>]) -> Option<Hit> {
         _ => return None,
     };
     let at = |i: usize| chain.get(i).copied();
+    // A field read followed by a call (`req.body.ids.map(...)`) is left to the method
+    // rules: the source is the field read inside it.
+    let call_after = |i: usize| chain.iter().skip(i).any(|s| matches!(s, Call(_)));
     let is_req_root = matches!(root, "req" | "request" | "_req" | "_request");
     // Express / Fastify / Next pages: req.query.q, req.body, req.headers['x']...
     if is_req_root {
         if let Some(Name(p)) = at(1) {
             if let Some(kind) = req_field(p) {
-                if at(2).is_some_and(|s| matches!(s, Call(_))) {
-                    return None; // req.query() is not a request field
+                if call_after(2) {
+                    return None;
                 }
-                // req.headers.get('x') is handled by the method-call rule.
                 return Some(req(kind, name_at(chain, 2)));
             }
-            if p == "nextUrl" && at(2) == Some(Name("searchParams")) {
+            if p == "nextUrl" && at(2) == Some(Name("searchParams")) && !call_after(3) {
                 return Some(req("search_params", name_at(chain, 4)));
             }
             if matches!(at(2), Some(Call(_))) && chain.len() == 3 {
@@ -1863,7 +1886,7 @@ fn match_source(chain: &[Seg<'_>]) -> Option<Hit> {
     // Hono / Koa: c.req.param('id'), c.req.query('q'), c.req.json(), ctx.request.body.
     if matches!(root, "c" | "ctx" | "context") {
         if let (Some(Name(r)), Some(Name(m))) = (at(1), at(2)) {
-            if r == "req" && matches!(at(3), Some(Call(_))) {
+            if r == "req" && matches!(at(3), Some(Call(_))) && !call_after(4) {
                 let kind = match m {
                     "param" => "params",
                     "query" | "queries" => "query",
@@ -1874,13 +1897,13 @@ fn match_source(chain: &[Seg<'_>]) -> Option<Hit> {
                 };
                 return Some(req(kind, name_at(chain, 3)));
             }
-            if r == "request" {
+            if r == "request" && !call_after(3) {
                 if let Some(kind) = req_field(m) {
                     return Some(req(kind, name_at(chain, 3)));
                 }
             }
         }
-        if let Some(Name(p)) = at(1) {
+        if let (Some(Name(p)), false) = (at(1), call_after(2)) {
             if matches!(p, "params" | "query" | "searchParams") {
                 let kind = if p == "searchParams" {
                     "search_params"
@@ -1893,7 +1916,7 @@ fn match_source(chain: &[Seg<'_>]) -> Option<Hit> {
         return None;
     }
     if root == "props" {
-        if let Some(Name(p)) = at(1) {
+        if let (Some(Name(p)), false) = (at(1), call_after(2)) {
             if matches!(p, "params" | "searchParams") {
                 let kind = if p == "params" {
                     "params"
@@ -1906,7 +1929,7 @@ fn match_source(chain: &[Seg<'_>]) -> Option<Hit> {
         return None;
     }
     if root == "event" {
-        if let Some(Name(p)) = at(1) {
+        if let (Some(Name(p)), false) = (at(1), call_after(2)) {
             if matches!(p, "queryStringParameters" | "pathParameters") {
                 return Some(req(req_field(p)?, name_at(chain, 2)));
             }
@@ -1916,7 +1939,7 @@ fn match_source(chain: &[Seg<'_>]) -> Option<Hit> {
     // Browser URL state.
     let url_at = |i: usize| -> Option<Hit> {
         match at(i) {
-            Some(Name("hash" | "search" | "href" | "pathname")) => {
+            Some(Name("hash" | "search" | "href" | "pathname")) if !call_after(i + 1) => {
                 let mut h = req("url", None);
                 h.whole = false;
                 Some(h)

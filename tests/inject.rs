@@ -1,0 +1,238 @@
+//! End to end: `lm-files APP | lm-parse | lm-inject` over small realistic apps under
+//! `tests/fixtures/inject/`, each with vulnerable code and safe look-alikes next to it.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use common::*;
+use serde_json::Value;
+
+fn app(name: &str) -> PathBuf {
+    repo_root().join("tests/fixtures/inject").join(name)
+}
+
+/// Runs the pipeline on an app; returns every output record.
+fn scan(name: &str, extra: &str) -> Vec<Value> {
+    let out = sh(
+        &repo_root(),
+        &format!(
+            "lm-files '{}' | lm-parse | lm-inject {extra}",
+            app(name).display()
+        ),
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "pipeline failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json_lines(&out.stdout)
+}
+
+fn findings(records: &[Value]) -> Vec<&Value> {
+    records.iter().filter(|r| r["type"] == "finding").collect()
+}
+
+/// `(rule, path, line)` of every finding.
+fn keys(records: &[Value]) -> BTreeSet<(String, String, u64)> {
+    findings(records)
+        .into_iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn set(items: &[(&str, &str, u64)]) -> BTreeSet<(String, String, u64)> {
+    items
+        .iter()
+        .map(|(r, p, l)| (r.to_string(), p.to_string(), *l))
+        .collect()
+}
+
+#[test]
+fn express_app_sql_xss_and_log_injection() {
+    let recs = scan("express-notes", "");
+    assert_eq!(
+        keys(&recs),
+        set(&[
+            ("inject.sql", "src/server.js", 19),
+            ("inject.xss", "src/server.js", 43),
+            ("inject.log", "src/server.js", 48),
+            ("inject.log", "src/server.js", 52),
+        ])
+    );
+    let sql = findings(&recs)
+        .into_iter()
+        .find(|f| f["rule"] == "inject.sql")
+        .unwrap();
+    assert_eq!(sql["category"], "inject.sql");
+    assert_eq!(sql["cwe"], 89);
+    assert!(matches!(
+        sql["severity"].as_str(),
+        Some("critical" | "high")
+    ));
+    let msg = sql["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with("`req.query.q` reaches `pool.query` by assignment, template literal"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("at line 19; use a parameterised query"),
+        "{msg}"
+    );
+    for key in [
+        "rule",
+        "category",
+        "severity",
+        "message",
+        "path",
+        "line",
+        "end_line",
+        "cwe",
+        "fingerprint",
+    ] {
+        assert!(sql.get(key).is_some(), "missing {key}");
+    }
+}
+
+#[test]
+fn next_app_reflected_stored_sql_and_email() {
+    let recs = scan("next-blog", "");
+    assert_eq!(
+        keys(&recs),
+        set(&[
+            ("inject.xss", "app/search/page.tsx", 12),
+            ("inject.sql", "app/api/posts/route.ts", 12),
+            ("inject.xss-stored", "components/CommentList.tsx", 10),
+            ("inject.xss-email", "app/posts/actions.ts", 15),
+        ])
+    );
+    let stored = findings(&recs)
+        .into_iter()
+        .find(|f| f["rule"] == "inject.xss-stored")
+        .unwrap();
+    assert_eq!(stored["severity"], "medium");
+    assert!(stored["message"]
+        .as_str()
+        .unwrap()
+        .contains("(read from the database)"));
+}
+
+#[test]
+fn every_input_record_passes_through_in_order() {
+    let app_dir = app("express-notes");
+    let parsed = sh(
+        &repo_root(),
+        &format!("lm-files '{}' | lm-parse", app_dir.display()),
+        b"",
+    );
+    let injected = sh(&repo_root(), "lm-inject", &parsed.stdout);
+    assert!(injected.status.success());
+    let before = String::from_utf8(parsed.stdout).unwrap();
+    let after = String::from_utf8(injected.stdout).unwrap();
+    let kept: Vec<&str> = after
+        .lines()
+        .filter(|l| !l.contains("\"type\":\"finding\"") && !l.contains("\"stage\":\"lm-inject\""))
+        .collect();
+    assert_eq!(kept, before.lines().collect::<Vec<_>>());
+}
+
+#[test]
+fn fingerprints_survive_inserted_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = app("express-notes").join("src/server.js");
+    let text = std::fs::read_to_string(&src).unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/server.js"), &text).unwrap();
+    let run = |d: &std::path::Path| {
+        let out = sh(
+            &repo_root(),
+            &format!("lm-files '{}' | lm-parse | lm-inject", d.display()),
+            b"",
+        );
+        json_lines(&out.stdout)
+            .into_iter()
+            .filter(|r| r["type"] == "finding")
+            .map(|r| {
+                (
+                    r["fingerprint"].as_str().unwrap().to_string(),
+                    r["line"].as_u64().unwrap(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let first = run(dir.path());
+    std::fs::write(
+        dir.path().join("src/server.js"),
+        format!("// header\n// another line\n{text}"),
+    )
+    .unwrap();
+    let second = run(dir.path());
+    assert_eq!(first.len(), 4);
+    assert_eq!(
+        first.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        second.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    assert_eq!(second[0].1, first[0].1 + 2);
+}
+
+#[test]
+fn config_disables_rules_and_adds_sanitizers() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("app.js"),
+        "function clean(s) { return s; }\n\
+         app.get('/x', (req, res) => {\n\
+         \x20 console.log(`q=${req.query.q}`);\n\
+         \x20 res.send(`<p>${clean(req.query.q)}</p>`);\n\
+         \x20 res.send(`<p>${req.query.q}</p>`);\n\
+         });\n",
+    )
+    .unwrap();
+    let run = || {
+        let out = sh(
+            &repo_root(),
+            &format!("lm-files '{}' | lm-parse | lm-inject", dir.path().display()),
+            b"",
+        );
+        keys(&json_lines(&out.stdout))
+            .into_iter()
+            .map(|(r, _, l)| (r, l))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        run(),
+        vec![
+            ("inject.log".to_string(), 3),
+            ("inject.xss".to_string(), 4),
+            ("inject.xss".to_string(), 5)
+        ]
+    );
+    std::fs::write(
+        dir.path().join(".lm.toml"),
+        "[inject]\nsanitizers = [\"clean\"]\ndisable = [\"inject.log\"]\n",
+    )
+    .unwrap();
+    assert_eq!(run(), vec![("inject.xss".to_string(), 5)]);
+}
+
+#[test]
+fn malformed_lines_are_reported_not_fatal_with_lenient() {
+    let out = sh(
+        &repo_root(),
+        "lm-inject --lenient",
+        b"not json\n{\"type\":\"fact\",\"kind\":\"sink\",\"path\":1}\n",
+    );
+    assert!(out.status.success());
+    let recs = json_lines(&out.stdout);
+    assert!(recs.iter().any(|r| r["type"] == "diagnostic"));
+    let strict = sh(&repo_root(), "lm-inject", b"not json\n");
+    assert_eq!(strict.status.code(), Some(2));
+}
