@@ -1,17 +1,54 @@
 //! Command line of `lm-deps`.
 
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
 use clap::{CommandFactory, Parser};
 use lm_core::cli::InputArgs;
 use lm_core::filter::Handler;
 use lm_core::jsonl::Line;
-use lm_core::Record;
+use lm_core::record::RecordType;
+use lm_core::{Diagnostic, DiagnosticLevel, FileRecord, Record, Role, Summary};
+use rayon::prelude::*;
 
-/// Placeholder: passes every record through.
+use crate::audit::{audit, Options, Project};
+use crate::config::{today_utc, DepsConfig};
+use crate::model::{Ecosystem, Source};
+use crate::osv::Database;
+use crate::parse::{parse, Format};
+
+const STAGE: &str = "lm-deps";
+/// Files larger than this are not read.
+const MAX_FILE: u64 = 256 * 1024 * 1024;
+
+/// Audits dependency manifests and lockfiles: known advisories (offline OSV database),
+/// lockfile drift, unpinned, unknown and typosquatted packages, install scripts and
+/// version conflicts. Reads `file` records, passes every record through, and appends
+/// `finding`, `diagnostic` and `summary` records.
 #[derive(Debug, Parser)]
-#[command(name = "lm-deps", version, about = "lm-deps (being built)")]
+#[command(name = "lm-deps", version, about, long_about = None)]
 pub struct Args {
     #[command(flatten)]
     input: InputArgs,
+
+    /// OSV database: a folder of OSV JSON files, or osv-scanner's offline layout
+    /// (`<ecosystem>/all.zip`), or one such zip. Without it (and without LM_OSV_DB)
+    /// known advisories are not checked.
+    #[arg(long, value_name = "PATH", env = "LM_OSV_DB")]
+    db: Option<PathBuf>,
+
+    /// Ask the npm and PyPI registries whether dependency names exist (network).
+    #[arg(long)]
+    online: bool,
+
+    /// Cache file for `--online` answers.
+    #[arg(long, value_name = "FILE")]
+    cache: Option<PathBuf>,
+
+    /// Configuration file (default: `.lm.toml` at the scanned root).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 /// The clap command (for completions and man pages).
@@ -19,18 +56,282 @@ pub fn command() -> clap::Command {
     Args::command()
 }
 
-struct PassThrough;
-impl Handler for PassThrough {
-    fn batch(&mut self, _input: &str, _lines: &[Line]) -> lm_core::Result<Vec<Vec<Record>>> {
+struct DepFile {
+    rec: FileRecord,
+    format: Format,
+}
+
+struct DepsHandler {
+    args: Args,
+    files: Vec<DepFile>,
+    root: Option<String>,
+    started: Instant,
+}
+
+impl Handler for DepsHandler {
+    fn batch(&mut self, input: &str, lines: &[Line]) -> lm_core::Result<Vec<Vec<Record>>> {
+        for l in lines.iter().filter(|l| l.rtype == RecordType::File) {
+            let Ok(rec) = l.parse::<FileRecord>(input) else {
+                continue;
+            };
+            if !matches!(rec.role, Role::Manifest | Role::Lockfile) {
+                continue;
+            }
+            let Some(format) = Format::detect(&rec.path) else {
+                continue;
+            };
+            if self.root.is_none() {
+                self.root = Some(rec.root.clone());
+            }
+            self.files.push(DepFile { rec, format });
+        }
         Ok(Vec::new())
+    }
+
+    fn finish(&mut self) -> lm_core::Result<Vec<Record>> {
+        Ok(self.run())
+    }
+}
+
+fn diag(
+    level: DiagnosticLevel,
+    code: &str,
+    msg: String,
+    path: Option<&str>,
+    line: Option<u64>,
+) -> Record {
+    let mut d = Diagnostic::new(level, STAGE, code, msg);
+    d.path = path.map(str::to_string);
+    d.line = line;
+    Record::Diagnostic(d)
+}
+
+fn read_text(path: &Path) -> Result<(String, bool), String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if meta.len() > MAX_FILE {
+        return Err(format!(
+            "larger than {} MiB, not read",
+            MAX_FILE / 1024 / 1024
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok((s, true)),
+        Err(e) => Ok((String::from_utf8_lossy(e.as_bytes()).into_owned(), false)),
+    }
+}
+
+impl DepsHandler {
+    fn run(&mut self) -> Vec<Record> {
+        let mut out = Vec::new();
+        let root = PathBuf::from(self.root.clone().unwrap_or_else(|| ".".into()));
+        let config = match lm_core::config::Config::load(self.args.config.as_deref(), Some(&root))
+            .and_then(|c| c.section::<DepsConfig>("deps"))
+        {
+            Ok(c) => c,
+            Err(e) => {
+                out.push(diag(
+                    DiagnosticLevel::Error,
+                    "config",
+                    format!("{e}; [deps] settings ignored"),
+                    None,
+                    None,
+                ));
+                DepsConfig::default()
+            }
+        };
+        // Read and parse every file in parallel.
+        let parsed: Vec<(crate::parse::Parsed, Vec<Record>)> = self
+            .files
+            .par_iter()
+            .map(|f| {
+                let mut diags = Vec::new();
+                let fs = f.rec.fs_path();
+                if f.format == Format::BunLockb {
+                    diags.push(diag(DiagnosticLevel::Info, "unsupported-format", "bun.lockb is binary and is not read; run `bun install --save-text-lockfile` to get bun.lock".into(), Some(&f.rec.path), None));
+                    return (parse(f.format, &f.rec.path, "", &mut |_| None), diags);
+                }
+                let text = match read_text(&fs) {
+                    Ok((t, utf8)) => {
+                        if !utf8 {
+                            diags.push(diag(DiagnosticLevel::Warning, "invalid-utf8", "not valid UTF-8; invalid bytes replaced".into(), Some(&f.rec.path), None));
+                        }
+                        t
+                    }
+                    Err(e) => {
+                        diags.push(diag(DiagnosticLevel::Warning, "unreadable", format!("cannot read: {e}"), Some(&f.rec.path), None));
+                        return (crate::parse::Parsed::default(), diags);
+                    }
+                };
+                let base = PathBuf::from(&f.rec.root);
+                let mut read = |rel: &str| read_text(&base.join(rel)).ok().map(|(t, _)| t);
+                let p = parse(f.format, &f.rec.path, &text, &mut read);
+                for (path, issue) in &p.issues {
+                    diags.push(diag(DiagnosticLevel::Warning, "parse-error", issue.message.clone(), Some(path), issue.line));
+                }
+                (p, diags)
+            })
+            .collect();
+        let mut project = Project::default();
+        let mut seen_manifests = HashSet::new();
+        for (p, diags) in parsed {
+            out.extend(diags);
+            for m in p.manifests {
+                // A requirements file included by several others is read once.
+                if seen_manifests.insert(m.path.clone()) {
+                    project.manifests.push(m);
+                }
+            }
+            project.lockfiles.extend(p.lockfiles);
+        }
+        project.manifests.sort_by(|a, b| a.path.cmp(&b.path));
+        project.lockfiles.sort_by(|a, b| a.path.cmp(&b.path));
+
+        let today = today_utc();
+        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+        // Advisories.
+        let mut db_holder = None;
+        match &self.args.db {
+            Some(path) if !self.files.is_empty() => {
+                let mut wanted: HashSet<(Ecosystem, String)> = HashSet::new();
+                for l in &project.lockfiles {
+                    if let Some(e) = l.ecosystem {
+                        wanted.extend(
+                            l.packages
+                                .iter()
+                                .filter(|p| p.registry)
+                                .map(|p| (e, e.normalise(&p.name))),
+                        );
+                    }
+                }
+                for m in project
+                    .manifests
+                    .iter()
+                    .filter(|m| m.format == "requirements.txt")
+                {
+                    wanted.extend(
+                        m.deps
+                            .iter()
+                            .map(|d| (Ecosystem::PyPI, crate::model::normalise_pypi(&d.name))),
+                    );
+                }
+                match Database::load(path, &wanted) {
+                    Ok(db) => {
+                        counts.insert("osv_entries_scanned".into(), db.stats.scanned);
+                        counts.insert("osv_entries_parsed".into(), db.stats.parsed);
+                        counts.insert("osv_package_advisories".into(), db.len() as u64);
+                        if db.stats.invalid > 0 {
+                            out.push(diag(
+                                DiagnosticLevel::Warning,
+                                "osv-invalid",
+                                format!(
+                                    "{} OSV entries in {} could not be parsed and were skipped",
+                                    db.stats.invalid,
+                                    path.display()
+                                ),
+                                None,
+                                None,
+                            ));
+                        }
+                        db_holder = Some(db);
+                    }
+                    Err(e) => out.push(diag(
+                        DiagnosticLevel::Error,
+                        "osv-db",
+                        format!("{e}; known-advisory check skipped"),
+                        None,
+                        None,
+                    )),
+                }
+            }
+            None if !self.files.is_empty() => out.push(diag(
+                DiagnosticLevel::Info,
+                "no-advisory-db",
+                "no OSV database given (--db PATH or LM_OSV_DB): known advisories were not checked"
+                    .into(),
+                None,
+                None,
+            )),
+            _ => {}
+        }
+        // Registry existence.
+        let mut exists = std::collections::HashMap::new();
+        if self.args.online {
+            let mut oo = crate::online::OnlineOptions::from_env(today.clone());
+            if let Some(c) = &self.args.cache {
+                oo.cache = Some(c.clone());
+            }
+            let mut names: Vec<(Ecosystem, String)> = project
+                .manifests
+                .iter()
+                .filter(|m| matches!(m.ecosystem, Some(Ecosystem::Npm | Ecosystem::PyPI)))
+                .flat_map(|m| {
+                    m.deps
+                        .iter()
+                        .filter(|d| d.source == Source::Registry)
+                        .map(move |d| {
+                            (
+                                m.ecosystem.unwrap_or(Ecosystem::Npm),
+                                m.ecosystem
+                                    .unwrap_or(Ecosystem::Npm)
+                                    .normalise(&d.real_name),
+                            )
+                        })
+                })
+                .collect();
+            names.sort();
+            names.dedup();
+            let r = crate::online::check(&oo, &names);
+            counts.insert("registry_requests".into(), r.requests);
+            counts.insert("registry_cached".into(), r.cached);
+            if let Some(why) = r.offline {
+                eprintln!("{STAGE}: {why}");
+                out.push(diag(DiagnosticLevel::Warning, "offline", why, None, None));
+            }
+            exists = r.exists;
+        }
+        let opts = Options {
+            db: db_holder.as_ref(),
+            config,
+            today,
+            exists,
+        };
+        let outcome = audit(&mut project, &opts);
+        counts.insert("manifests".into(), project.manifests.len() as u64);
+        counts.insert("lockfiles".into(), project.lockfiles.len() as u64);
+        counts.insert(
+            "locked_packages".into(),
+            project
+                .lockfiles
+                .iter()
+                .map(|l| l.packages.len() as u64)
+                .sum(),
+        );
+        counts.insert("pairs".into(), outcome.pairs);
+        counts.insert("findings".into(), outcome.findings.len() as u64);
+        counts.insert("ignored".into(), outcome.ignored);
+        out.extend(outcome.findings.into_iter().map(Record::Finding));
+        out.push(Record::Summary(Summary {
+            stage: STAGE.into(),
+            counts,
+            elapsed_ms: Some(self.started.elapsed().as_millis() as u64),
+        }));
+        out
     }
 }
 
 /// Entry point of the binary.
 pub fn main() -> std::process::ExitCode {
-    lm_core::cli::main_wrapper("lm-deps", || {
+    lm_core::cli::main_wrapper(STAGE, || {
         let args = Args::parse();
-        lm_core::cli::run_filter("lm-deps", &args.input, &mut PassThrough)?;
+        let input = args.input.clone();
+        let mut h = DepsHandler {
+            args,
+            files: Vec::new(),
+            root: None,
+            started: Instant::now(),
+        };
+        lm_core::cli::run_filter(STAGE, &input, &mut h)?;
         Ok(lm_core::cli::EXIT_OK)
     })
 }

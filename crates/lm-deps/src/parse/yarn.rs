@@ -163,9 +163,11 @@ pub fn parse_lockfile(path: &str, text: &str) -> (Lockfile, Vec<ParseIssue>) {
             resolution.is_empty() || resolution.contains("@npm:")
         } else {
             let r = e.fields.get("resolved").map(String::as_str).unwrap_or("");
-            !(r.starts_with("git") || r.starts_with("file:") || r.contains("codeload.github.com"))
-                && !first.contains("@file:")
-                && !first.contains("@link:")
+            !(r.starts_with("git")
+                || r.starts_with("file:")
+                || r.contains("codeload.github.com")
+                || first.contains("@file:")
+                || first.contains("@link:"))
         };
         let mut peers = e
             .blocks
