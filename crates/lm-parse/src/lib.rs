@@ -114,6 +114,13 @@ pub fn extract_source(file: &FileRecord, text: &str, out: &mut Extraction) {
     if lang == lang::Lang::Sql {
         sql::extract(file, text, out);
     } else {
+        // Most JavaScript (dependency code above all) holds nothing any extractor looks
+        // for: byte prefilters skip parsing it.
+        if lang.is_js_family() && !js::worth_parsing(&file.path, text) && !flow::js::prefilter(text)
+        {
+            out.facts.sort_by_key(|f| (f.line, f.column, f.end_line));
+            return;
+        }
         let Some(tree) = lang::parse(lang, text) else {
             out.diagnostics.push(
                 Diagnostic::new(

@@ -1,0 +1,344 @@
+//! Webhook handlers (`webhook`): provider, signature verification and where it happens,
+//! payload use before it, timing-safe comparison, failing open when the secret is
+//! unset, side effects and idempotency.
+
+use lm_core::fact::{FactData, Webhook};
+use tree_sitter::Node;
+
+use super::model::JsFile;
+use super::syntax;
+
+fn verify_kind(file: &JsFile<'_>, call: Node<'_>) -> Option<&'static str> {
+    let callee = syntax::callee(call)?;
+    let text = syntax::callee_text(file.src, callee);
+    let last = syntax::last_name(file.src, callee);
+    match last {
+        "constructEvent" | "constructEventAsync" => Some("stripe"),
+        "verify" if text.contains("webhooks") || text.contains("Webhooks") => Some("github"),
+        "verifyAndReceive" => Some("github"),
+        "verify" => {
+            let obj = syntax::callee_object(call)
+                .map(|o| file.text(o))
+                .unwrap_or("");
+            let l = obj.to_ascii_lowercase();
+            if obj.starts_with("new Webhook")
+                || l == "wh"
+                || l.contains("webhook")
+                || l.contains("svix")
+            {
+                Some("svix")
+            } else if text == "crypto.subtle.verify" {
+                Some("hmac")
+            } else {
+                None
+            }
+        }
+        "timingSafeEqual" => Some("hmac"),
+        "verifyWebhook"
+        | "verifySignature"
+        | "validateSignature"
+        | "verifyWebhookSignature"
+        | "isValidSignature"
+        | "validateWebhook"
+        | "verifyStripeSignature"
+        | "verifyHmac"
+        | "validateRequest"
+        | "verifyRequestSignature" => Some("custom"),
+        _ => None,
+    }
+}
+
+fn provider_of(file: &JsFile<'_>, scope_text: &str, kinds: &[&str]) -> String {
+    let l = scope_text.to_ascii_lowercase();
+    let p = file.path.to_ascii_lowercase();
+    if kinds.contains(&"stripe") || l.contains("stripe-signature") || p.contains("stripe") {
+        "stripe"
+    } else if kinds.contains(&"svix") || l.contains("svix-") {
+        if p.contains("clerk") || l.contains("clerk") || l.contains("user.created") {
+            "clerk"
+        } else if p.contains("resend") {
+            "resend"
+        } else {
+            "svix"
+        }
+    } else if kinds.contains(&"github") || l.contains("x-hub-signature") {
+        "github"
+    } else if l.contains("x-shopify-hmac") || p.contains("shopify") {
+        "shopify"
+    } else if p.contains("lemon") || l.contains("lemonsqueezy") || l.contains("lemon_squeezy") {
+        "lemonsqueezy"
+    } else if p.contains("paddle") || l.contains("paddle-signature") {
+        "paddle"
+    } else if p.contains("clerk") {
+        "clerk"
+    } else if p.contains("resend") {
+        "resend"
+    } else {
+        "generic"
+    }
+    .to_string()
+}
+
+/// Emits one `webhook` fact per webhook handler (by path or by what it calls).
+pub fn extract(file: &mut JsFile<'_>) {
+    let routes = file.routes.clone();
+    let mut seen = Vec::new();
+    for (h, pattern) in routes {
+        if seen.contains(&h.id()) {
+            continue;
+        }
+        seen.push(h.id());
+        let range = h.byte_range();
+        let scope_text = file.text(h);
+        let calls: Vec<Node<'_>> = file.calls_in(&range).collect();
+        let verifies: Vec<(Node<'_>, &str)> = calls
+            .iter()
+            .filter_map(|c| verify_kind(file, *c).map(|k| (*c, k)))
+            .collect();
+        let hmac = calls.iter().any(|c| {
+            let t = file.text(*c);
+            t.starts_with("crypto.createHmac")
+                || t.starts_with("createHmac")
+                || t.contains("subtle.sign")
+                || t.contains("subtle.importKey")
+        });
+        let by_path = pattern.to_ascii_lowercase().contains("webhook")
+            || file.path.to_ascii_lowercase().contains("webhook");
+        let by_calls = verifies.iter().any(|(_, k)| *k != "custom" && *k != "hmac")
+            || hmac && scope_text.to_ascii_lowercase().contains("signature");
+        if !by_path && !by_calls {
+            continue;
+        }
+        let kinds: Vec<&str> = verifies.iter().map(|(_, k)| *k).collect();
+        let provider = provider_of(file, scope_text, &kinds);
+        // The verification point: a library call, or the signature comparison.
+        let mut verify: Option<(Node<'_>, String)> =
+            verifies.iter().find(|(_, k)| *k != "hmac").map(|(c, _)| {
+                (
+                    *c,
+                    syntax::callee_text(file.src, syntax::callee(*c).expect("call")),
+                )
+            });
+        let mut timing_safe = None;
+        if hmac || kinds.contains(&"hmac") {
+            let safe = verifies.iter().find(|(_, k)| *k == "hmac");
+            if let Some((c, _)) = safe {
+                timing_safe = Some(true);
+                if verify.is_none() {
+                    verify = Some((
+                        *c,
+                        syntax::callee_text(file.src, syntax::callee(*c).expect("call")),
+                    ));
+                }
+            } else {
+                let cmp = file.binaries.iter().find(|b| {
+                    syntax::contains(h, **b)
+                        && b.child_by_field_name("operator")
+                            .is_some_and(|o| matches!(file.text(o), "===" | "!==" | "==" | "!="))
+                        && {
+                            let t = file.text(**b).to_ascii_lowercase();
+                            t.contains("sig")
+                                || t.contains("hmac")
+                                || t.contains("digest")
+                                || t.contains("hash")
+                        }
+                });
+                if let Some(b) = cmp {
+                    timing_safe = Some(false);
+                    if verify.is_none() {
+                        verify = Some((*b, "signature comparison".into()));
+                    }
+                }
+            }
+        }
+        let verify_start = verify.as_ref().map(|(n, _)| n.start_byte());
+        let payload_used_before_verify = verify.as_ref().is_some_and(|(v, _)| {
+            payload_uses(file, h)
+                .into_iter()
+                .any(|u| u.start_byte() < v.start_byte() && !syntax::contains(*v, u))
+        });
+        let fails_open = verify.as_ref().is_some_and(|(v, _)| fails_open(file, *v));
+        let scope = file.ctx.scope_for_function(h);
+        let mut side_effects = false;
+        let mut idempotent = false;
+        let mut evidence = None;
+        for f in &file.facts {
+            if f.scope.as_deref() != Some(scope.as_str()) {
+                continue;
+            }
+            match &f.data {
+                FactData::DbAccess(a) => {
+                    if a.operation != "select" {
+                        side_effects = true;
+                    }
+                    let table = a.table.as_deref().unwrap_or("").to_ascii_lowercase();
+                    let key_cols = a.filters.iter().chain(a.values.iter()).find(|x| {
+                        let c = x.column.to_ascii_lowercase();
+                        let e = x.expr.to_ascii_lowercase();
+                        c.contains("event_id")
+                            || c.contains("eventid")
+                            || c.contains("webhook_id")
+                            || c.contains("svix_id")
+                            || c.contains("idempotency")
+                            || e.contains("event.id")
+                            || e.contains("evt.id")
+                            || e.contains("eventid")
+                            || e.contains("svix-id")
+                            || e.contains("svix_id")
+                    });
+                    if evidence.is_none() {
+                        if table.contains("event")
+                            || table.contains("webhook")
+                            || table.contains("processed")
+                            || table.contains("idempot")
+                        {
+                            idempotent = true;
+                            evidence = Some(format!(
+                                "{} on `{}`",
+                                a.operation,
+                                a.table.as_deref().unwrap_or("")
+                            ));
+                        } else if let Some(k) = key_cols {
+                            idempotent = true;
+                            evidence = Some(format!(
+                                "{} on `{}` keyed by {} = {}",
+                                a.operation,
+                                a.table.as_deref().unwrap_or(""),
+                                k.column,
+                                k.expr
+                            ));
+                        }
+                    }
+                }
+                FactData::ExternalCall(_) => side_effects = true,
+                _ => {}
+            }
+        }
+        if !idempotent {
+            for c in &calls {
+                let t = file.text(*c);
+                if t.contains("onConflict") && (t.contains("event") || t.contains("stripe_")) {
+                    idempotent = true;
+                    evidence = Some("upsert with onConflict on the event id".into());
+                    break;
+                }
+            }
+        }
+        if !side_effects {
+            side_effects = calls.iter().any(|c| {
+                let l = syntax::callee(*c)
+                    .map(|x| syntax::last_name(file.src, x).to_ascii_lowercase())
+                    .unwrap_or_default();
+                l.starts_with("send")
+                    || l.starts_with("grant")
+                    || l.starts_with("update")
+                    || l.starts_with("create")
+                        && !l.contains("hmac")
+                        && !l.contains("client")
+                        && !l.contains("response")
+                    || l.starts_with("delete")
+                    || l.starts_with("fulfill")
+                    || l.starts_with("provision")
+            });
+        }
+        file.push(
+            h,
+            FactData::Webhook(Webhook {
+                provider,
+                verified: verify.is_some(),
+                verify_method: verify.as_ref().map(|(_, m)| m.clone()),
+                verify_line: verify_start.map(|b| file.ctx.line_of_byte(b)),
+                payload_used_before_verify,
+                timing_safe,
+                fails_open,
+                side_effects,
+                idempotent,
+                idempotency_evidence: evidence,
+            }),
+        );
+    }
+}
+
+/// Places where the handler reads the parsed payload: `req.json()`, `request.json()`,
+/// `req.body.x`, `const { type } = req.body`.
+fn payload_uses<'a>(file: &JsFile<'a>, h: Node<'a>) -> Vec<Node<'a>> {
+    let mut out = Vec::new();
+    syntax::descendants(h, false, |n| match n.kind() {
+        "call_expression" => {
+            let t = syntax::callee(n)
+                .map(|c| syntax::callee_text(file.src, c))
+                .unwrap_or_default();
+            if matches!(
+                t.as_str(),
+                "req.json" | "request.json" | "c.req.json" | "ctx.request.json" | "event.json"
+            ) || t == "JSON.parse"
+                && syntax::arg(n, 0).is_some_and(|a| {
+                    let at = file.text(a);
+                    at.contains("body") || at.contains("payload") || at.contains("raw")
+                })
+            {
+                out.push(n);
+            }
+        }
+        "member_expression" => {
+            let t = file.text(n);
+            let field =
+                (t.starts_with("req.body.") || t.starts_with("request.body.")) && t.len() > 9;
+            let destructured = (t == "req.body" || t == "request.body")
+                && n.parent()
+                    .is_some_and(|p| p.kind() == "variable_declarator");
+            if field || destructured {
+                out.push(n);
+            }
+        }
+        _ => {}
+    });
+    out
+}
+
+/// True when the verification only runs if a secret is set (or is skipped otherwise)
+/// and the other branch goes on without failing.
+fn fails_open(file: &JsFile<'_>, verify: Node<'_>) -> bool {
+    let mut child = verify;
+    let mut cur = verify.parent();
+    while let Some(p) = cur {
+        if syntax::is_function(p) {
+            return false;
+        }
+        if p.kind() == "if_statement" {
+            let cond = p
+                .child_by_field_name("condition")
+                .map(|c| file.text(c))
+                .unwrap_or("");
+            let lc = cond.to_ascii_lowercase();
+            let about_secret = lc.contains("secret")
+                || lc.contains("env")
+                || lc.contains("key")
+                || lc.contains("signature")
+                || lc.contains("sig");
+            if about_secret
+                && !syntax::contains(p.child_by_field_name("condition").unwrap_or(p), verify)
+            {
+                let in_cons = p
+                    .child_by_field_name("consequence")
+                    .is_some_and(|c| syntax::contains(c, child));
+                let other = if in_cons {
+                    p.child_by_field_name("alternative")
+                } else {
+                    p.child_by_field_name("consequence")
+                };
+                let fails = other.is_some_and(|o| {
+                    let t = file.text(o);
+                    t.contains("throw")
+                        || t.contains("40")
+                        || t.contains("50")
+                        || t.contains("error") && syntax::exits(file.src, o)
+                });
+                return !fails;
+            }
+        }
+        child = p;
+        cur = p.parent();
+    }
+    false
+}

@@ -1,0 +1,142 @@
+//! Express routers, middleware order and mounted prefixes.
+
+mod js_support;
+
+use js_support::*;
+use lm_core::fact::Provenance;
+
+const SERVER: &str = r#"
+const express = require("express");
+const rateLimit = require("express-rate-limit");
+const cors = require("cors");
+const { requireAuth } = require("./middleware/auth");
+const Order = require("./models/Order");
+
+const app = express();
+const api = express.Router();
+const limiter = rateLimit({ windowMs: 60000, max: 100 });
+
+app.use(cors({ origin: true, credentials: true }));
+app.use(express.json());
+app.use("/api", limiter);
+
+app.get("/health", (req, res) => res.json({ ok: true }));
+
+api.get("/orders/:id", requireAuth, async (req, res) => {
+  const order = await Order.findById(req.params.id);
+  res.json(order);
+});
+
+api.route("/orders/:id/cancel").post(async (req, res) => {
+  const order = await Order.findOneAndUpdate({ _id: req.params.id, user: req.user.id }, { status: "cancelled" });
+  res.json(order);
+});
+
+app.use("/api", api);
+app.listen(3000);
+"#;
+
+#[test]
+fn routes_middleware_and_prefixes() {
+    let f = facts("server/index.js", SERVER);
+    let (_, h) = route(&f, "/health", "GET");
+    assert_eq!(h.framework, "express");
+    assert!(h.public);
+    let (_, o) = route(&f, "/api/orders/:id", "GET");
+    assert!(o.middleware.contains(&"requireAuth".to_string()), "{o:#?}");
+    assert!(o.middleware.contains(&"limiter".to_string()), "{o:#?}");
+    let scope = o.handler_scope.clone().unwrap();
+    let (af, a) = db_accesses(&f)
+        .into_iter()
+        .find(|(_, a)| a.operation == "select")
+        .unwrap();
+    assert_eq!(af.scope.as_deref(), Some(scope.as_str()));
+    assert_eq!(a.library, "mongoose");
+    assert_eq!(filter(a, "_id").source, Provenance::Request);
+    let (_, c) = route(&f, "/api/orders/:id/cancel", "POST");
+    assert!(!c.middleware.contains(&"requireAuth".to_string()));
+    let (_, u) = db_accesses(&f)
+        .into_iter()
+        .find(|(_, a)| a.operation == "update")
+        .unwrap();
+    assert_eq!(filter(u, "user").source, Provenance::User);
+
+    let mws = middlewares(&f);
+    assert!(mws.iter().all(|(_, m)| m.framework == "express"));
+    let orders: Vec<u32> = mws.iter().map(|(_, m)| m.order).collect();
+    let mut sorted = orders.clone();
+    sorted.sort();
+    assert_eq!(orders, sorted);
+    let (_, rl) = mws
+        .iter()
+        .find(|(_, m)| m.matcher == vec!["/api".to_string()])
+        .unwrap();
+    assert!(rl.rate_limits);
+    assert!(!rl.authenticates);
+    let (_, c) = cors(&f)[0];
+    assert_eq!(c.allow_origin, "reflect");
+    assert!(c.credentials);
+    assert_eq!(c.mechanism, "cors-package");
+}
+
+#[test]
+fn passport_and_jwt_middleware() {
+    let src = r#"
+import express from "express";
+import jwt from "jsonwebtoken";
+import passport from "passport";
+const router = express.Router();
+
+function authenticateToken(req, res, next) {
+  const token = req.headers["authorization"]?.split(" ")[1];
+  if (!token) return res.sendStatus(401);
+  try {
+    req.user = jwt.verify(token, process.env.JWT_SECRET);
+    next();
+  } catch {
+    return res.sendStatus(403);
+  }
+}
+
+router.use(authenticateToken);
+router.delete("/posts/:id", async (req, res) => {
+  await pool.query("DELETE FROM posts WHERE id = $1 AND author_id = $2", [req.params.id, req.user.id]);
+  res.sendStatus(204);
+});
+router.post("/login", passport.authenticate("local"), (req, res) => res.json(req.user));
+export default router;
+"#;
+    let f = facts("src/routes/posts.ts", src);
+    let (_, d) = route(&f, "/posts/:id", "DELETE");
+    assert_eq!(d.middleware, vec!["authenticateToken".to_string()]);
+    let (_, m) = middlewares(&f)[0];
+    assert!(m.authenticates);
+    let (_, j) = auth_checks(&f)
+        .into_iter()
+        .find(|(_, a)| a.provider == "jwt")
+        .unwrap();
+    assert!(j.enforced);
+    let (_, q) = db_accesses(&f)[0];
+    assert_eq!(q.library, "pg");
+    assert_eq!(q.operation, "raw");
+    assert_eq!(q.table.as_deref(), Some("posts"));
+    assert_eq!(filter(q, "id").source, Provenance::Request);
+    assert_eq!(filter(q, "author_id").source, Provenance::User);
+    let (_, l) = route(&f, "/login", "POST");
+    assert!(l.middleware.iter().any(|m| m == "passport.authenticate"));
+    assert!(l.public);
+}
+
+#[test]
+fn map_get_and_settings_are_not_routes() {
+    let src = r#"
+const express = require("express");
+const app = express();
+const cache = new Map();
+app.set("trust proxy", 1);
+const env = app.get("env");
+cache.get("/x");
+"#;
+    let f = facts("server.js", src);
+    assert!(routes(&f).is_empty(), "{:#?}", routes(&f));
+}
