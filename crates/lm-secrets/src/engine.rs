@@ -300,6 +300,10 @@ impl Engine {
                 j += 1;
             }
             let rule = &self.rules[r];
+            if rule.paths.as_ref().is_some_and(|g| !g.is_match(&ctx.path)) {
+                i = j;
+                continue;
+            }
             let lookback = rule.spec.lookback.unwrap_or(160);
             let window = rule.spec.window.unwrap_or(512);
             let mut regions: Vec<(usize, usize)> = Vec::new();

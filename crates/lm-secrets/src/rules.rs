@@ -96,6 +96,9 @@ pub struct RuleSpec {
     /// True when a match may span lines (private keys).
     #[serde(default)]
     pub multiline: bool,
+    /// Path globs (e.g. `**/.pypirc`) the rule is limited to; empty means every file.
+    #[serde(default)]
+    pub paths: Vec<String>,
     /// Words that, when found within the window around a match, mean it is not a secret
     /// (e.g. a Firebase web config for Google API keys).
     #[serde(default)]
@@ -126,6 +129,8 @@ pub struct Rule {
     pub name_group: Option<usize>,
     /// Lower-cased `skip_near` words.
     pub skip_near: Vec<Vec<u8>>,
+    /// Compiled `paths`, when given.
+    pub paths: Option<globset::GlobSet>,
 }
 
 impl Rule {
@@ -177,7 +182,27 @@ impl Rule {
             .iter()
             .map(|w| w.to_ascii_lowercase().into_bytes())
             .collect();
+        let paths = if spec.paths.is_empty() {
+            None
+        } else {
+            let mut b = globset::GlobSetBuilder::new();
+            for p in &spec.paths {
+                let g = globset::GlobBuilder::new(p)
+                    .case_insensitive(true)
+                    .build()
+                    .map_err(|e| RuleError::Invalid {
+                        id: spec.id.clone(),
+                        reason: format!("path glob `{p}`: {e}"),
+                    })?;
+                b.add(g);
+            }
+            Some(b.build().map_err(|e| RuleError::Invalid {
+                id: spec.id.clone(),
+                reason: e.to_string(),
+            })?)
+        };
         Ok(Rule {
+            paths,
             full_id: format!("secrets.{}", spec.id),
             spec,
             regex,
@@ -312,6 +337,7 @@ mod tests {
             lookback: None,
             multiline: false,
             skip_near: vec![],
+            paths: vec![],
             action: None,
             positive: vec![],
             negative: vec![],
