@@ -149,7 +149,9 @@ pub fn render(
     if t.shown > 0 {
         writeln!(out, "### Findings\n")?;
     }
-    for e in report.shown().take(MAX_DETAILS) {
+    let mut shown: Vec<_> = report.shown().collect();
+    shown.sort_by_key(|e| std::cmp::Reverse(e.finding.severity));
+    for e in shown.into_iter().take(MAX_DETAILS) {
         let f = &e.finding;
         writeln!(
             out,

@@ -79,7 +79,7 @@ pub fn code_frame(finding: &Finding, sources: &mut Sources<'_>) -> Option<Vec<Fr
         } else if !marked {
             redact::mask_tokens(raw)
         } else {
-            match (finding.column, finding.end_column) {
+            match (finding.column, secret_end_column(finding)) {
                 (Some(c), Some(e)) if line == end_line && e > c => redact::mask_span(raw, c, e),
                 _ => {
                     out.push(FrameLine {
@@ -105,6 +105,15 @@ pub fn code_frame(finding: &Finding, sources: &mut Sources<'_>) -> Option<Vec<Fr
         out.pop();
     }
     Some(out)
+}
+
+/// Where a secret's span ends on its line: `end_column` when the stage gives it, else
+/// `column` plus the `secret_length` detail (in characters) that `lm-secrets` records.
+fn secret_end_column(finding: &Finding) -> Option<u64> {
+    finding.end_column.or_else(|| {
+        let len = finding.details.get("secret_length")?.as_u64()?;
+        Some(finding.column? + len)
+    })
 }
 
 /// Capitalised severity name (`Critical`).
@@ -194,5 +203,11 @@ pub(crate) mod tests {
         let text = joined(code_frame(&f, &mut s).unwrap());
         assert!(text.contains("new Stripe(\"sk_l********\")"), "{text}");
         assert!(!text.contains(&KEY[6..]), "{text}");
+        // The span from `lm-secrets`' `secret_length` detail.
+        f.end_column = None;
+        f.details
+            .insert("secret_length".into(), (KEY.len() as u64).into());
+        let text = joined(code_frame(&f, &mut s).unwrap());
+        assert!(text.contains("new Stripe(\"sk_l********\")"), "{text}");
     }
 }

@@ -47,6 +47,16 @@ pub fn render(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let p = Paint(opts.color);
+    let loc_of = |f: &lm_core::Finding| match f.column {
+        Some(c) => format!("{}:{c}", f.line),
+        None => f.line.to_string(),
+    };
+    let loc_width = report
+        .shown()
+        .map(|e| loc_of(&e.finding).len())
+        .max()
+        .unwrap_or(1);
+    let indent = " ".repeat(loc_width + 4);
     let mut current: Option<&str> = None;
     for e in report.shown() {
         let f = &e.finding;
@@ -57,19 +67,15 @@ pub fn render(
             writeln!(out, "{}", p.paint("1;4", &sanitize(&f.path)))?;
             current = Some(f.path.as_str());
         }
-        let loc = match f.column {
-            Some(c) => format!("{}:{c}", f.line),
-            None => f.line.to_string(),
-        };
+        let loc = loc_of(f);
         writeln!(
             out,
             "  {}  {}  {}  {}",
-            p.paint("2", &format!("{loc:>7}")),
-            p.severity(f.severity, &format!("{:<8}", f.severity.as_str())),
+            p.paint("2", &format!("{loc:>loc_width$}")),
+            p.severity(f.severity, f.severity.as_str()),
             p.paint("1", f.category.title()),
             p.paint("2", &format!("[{}]", sanitize(&f.rule))),
         )?;
-        let indent = " ".repeat(23);
         writeln!(out, "{indent}{}", sanitize(&f.message))?;
         if let Some(frame) = code_frame(f, sources) {
             let width = frame
@@ -321,7 +327,7 @@ mod tests {
         let users = text.find("api/users.ts\n").unwrap();
         assert!(login < users, "files sorted");
         assert!(
-            text.contains("3:10  high      SQL injection  [inject.sql-template]"),
+            text.contains("  3:10  high  SQL injection  [inject.sql-template]\n        SQL built"),
             "{text}"
         );
         assert!(
