@@ -637,7 +637,7 @@ fn check_unpinned(ctx: &mut Ctx<'_>, m: &Manifest, locked: bool) {
             sev
         };
         let advice = if locked {
-            "the lockfile holds one version today, but any re-lock can move it; pin a range or commit"
+            "the lockfile pins one version today, but any re-lock can move it; declare a bounded version range (or a commit for git sources)"
         } else {
             "pin a version range (or a commit for git sources)"
         };

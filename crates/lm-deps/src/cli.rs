@@ -320,6 +320,35 @@ impl DepsHandler {
     }
 }
 
+/// Runs the stage on `input`, writing to `output`, with command-line `args` (the first
+/// being the program name). Used by tests and embedders.
+pub fn run_stream<R: std::io::BufRead, W: std::io::Write, I, T>(
+    args: I,
+    input: R,
+    output: W,
+) -> anyhow::Result<()>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let args = Args::try_parse_from(args)?;
+    let mut h = DepsHandler {
+        args,
+        files: Vec::new(),
+        root: None,
+        started: Instant::now(),
+    };
+    let mut reader = lm_core::jsonl::RecordReader::new(input, "<input>", false);
+    let mut writer = lm_core::jsonl::RecordWriter::new(output);
+    lm_core::filter::run(
+        &mut reader,
+        &mut writer,
+        &lm_core::filter::RunOptions::new(STAGE),
+        &mut h,
+    )?;
+    Ok(())
+}
+
 /// Entry point of the binary.
 pub fn main() -> std::process::ExitCode {
     lm_core::cli::main_wrapper(STAGE, || {

@@ -1,0 +1,366 @@
+//! End-to-end runs of the stage over the fixture projects in the repository's
+//! `tests/fixtures/deps/`, through the same driver the binary uses.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/deps")
+}
+
+/// `file` records for the given paths (relative to the fixtures folder).
+fn records(files: &[(&str, &str)]) -> String {
+    let root = fixtures();
+    files
+        .iter()
+        .map(|(p, role)| {
+            format!(
+                "{{\"type\":\"file\",\"path\":\"{p}\",\"root\":\"{}\",\"size\":1,\"binary\":false,\"role\":\"{role}\",\"role_reason\":\"t\"}}\n",
+                root.display()
+            )
+        })
+        .collect()
+}
+
+fn run(files: &[(&str, &str)], extra: &[&str]) -> Vec<Value> {
+    let input = records(files);
+    let db = fixtures().join("osv");
+    let mut args = vec![
+        "lm-deps".to_string(),
+        "--db".into(),
+        db.display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let mut out = Vec::new();
+    lm_deps::cli::run_stream(args, input.as_bytes(), &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    // Everything passes through first, in order.
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, l) in input.lines().enumerate() {
+        assert_eq!(lines[i], l);
+    }
+    lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn findings<'a>(out: &'a [Value], rule: &str) -> Vec<&'a Value> {
+    out.iter()
+        .filter(|v| v["type"] == "finding" && v["rule"] == rule)
+        .collect()
+}
+
+fn has(out: &[Value], rule: &str, package: &str) -> bool {
+    findings(out, rule).iter().any(|f| f["package"] == package)
+}
+
+#[test]
+fn npm_app_advisories_conflicts_scripts_drift_typos() {
+    let out = run(
+        &[
+            ("npm-app/package.json", "manifest"),
+            ("npm-app/package-lock.json", "lockfile"),
+        ],
+        &[],
+    );
+    let vulns = findings(&out, "deps.known-advisory");
+    let ids: Vec<(&str, &str)> = vulns
+        .iter()
+        .map(|f| {
+            (
+                f["package"].as_str().unwrap(),
+                f["details"]["advisory"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // lodash 4.17.20 < 4.17.21; next 13.4.19 < 13.4.20-canary.13; elliptic 6.5.6 == last_affected.
+    assert!(ids.contains(&("lodash", "GHSA-35jh-r3h4-6jhm")), "{ids:?}");
+    assert!(ids.contains(&("next", "GHSA-c59h-r6p8-q9wc")), "{ids:?}");
+    assert!(
+        ids.contains(&("elliptic", "GHSA-49q7-c7j4-3p7m")),
+        "{ids:?}"
+    );
+    // lodash 4.17.20 is past GHSA-x5rq's fix (4.17.11): not reported.
+    assert!(!ids.contains(&("lodash", "GHSA-x5rq-j2xg-h7qm")));
+    assert_eq!(vulns.len(), 3);
+    let next = vulns.iter().find(|f| f["package"] == "next").unwrap();
+    assert_eq!(next["details"]["fixed"], "13.4.20-canary.13");
+    assert_eq!(next["details"]["direct"], true);
+    assert_eq!(next["severity"], "high"); // CVSS 7.5
+    assert_eq!(next["path"], "npm-app/package-lock.json");
+    assert_eq!(next["line"], 62);
+    let ell = vulns.iter().find(|f| f["package"] == "elliptic").unwrap();
+    assert_eq!(ell["details"]["dev"], true);
+    assert_eq!(ell["details"]["direct"], false);
+    assert_eq!(ell["severity"], "low"); // CVSS 5.3 (medium), lowered one step: dev only
+    assert!(ell["details"]["fixed"].is_null());
+
+    // Conflicts: two majors of react; some-ui-kit's peer react@^17 unmet by 18.2.0.
+    assert!(has(&out, "deps.duplicate-singleton", "react"));
+    assert!(has(&out, "deps.unmet-peer", "some-ui-kit"));
+    // next's peers are met; its optional sass peer is not required.
+    assert!(!has(&out, "deps.unmet-peer", "next"));
+    assert!(!has(&out, "deps.unmet-peer", "react-dom"));
+    // Install scripts: esbuild (dev → info).
+    let s = findings(&out, "deps.install-script");
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0]["package"], "esbuild");
+    assert_eq!(s[0]["severity"], "info");
+    // Drift: axios declared but not locked.
+    assert!(has(&out, "deps.lockfile-drift", "axios"));
+    assert!(!has(&out, "deps.lockfile-drift", "lodash"));
+    // Typosquat of express; not of react.
+    assert!(has(&out, "deps.typosquat", "expresss"));
+    assert_eq!(findings(&out, "deps.typosquat").len(), 1);
+    // Unpinned dist-tag.
+    assert!(has(&out, "deps.unpinned", "some-ui-kit"));
+    assert!(!has(&out, "deps.unpinned", "react"));
+    for f in out.iter().filter(|v| v["type"] == "finding") {
+        assert!(f["package"].is_string(), "{f}");
+        assert_eq!(f["fingerprint"].as_str().unwrap().len(), 16);
+    }
+}
+
+#[test]
+fn python_requirements_with_includes() {
+    let out = run(&[("py-app/requirements.txt", "manifest")], &[]);
+    let vulns = findings(&out, "deps.known-advisory");
+    let pk: Vec<&str> = vulns
+        .iter()
+        .map(|f| f["package"].as_str().unwrap())
+        .collect();
+    // django 1.2.3 is in [1.2, 1.2.5) of PYSEC-2011-10; rdiffweb 2.4.3 is the fix; the
+    // loguru advisory is withdrawn.
+    assert_eq!(pk, vec!["django"], "{vulns:?}");
+    assert_eq!(vulns[0]["details"]["fixed"], "1.2.5");
+    assert_eq!(vulns[0]["line"], 3);
+    assert!(has(&out, "deps.typosquat", "reqeusts"));
+    assert!(has(&out, "deps.unpinned", "flask"));
+    let g = findings(&out, "deps.unpinned")
+        .into_iter()
+        .find(|f| f["package"] == "gunicorn")
+        .unwrap();
+    assert_eq!(g["path"], "py-app/requirements/base.txt");
+    assert!(!has(&out, "deps.unpinned", "django"));
+}
+
+#[test]
+fn cargo_app_rustsec() {
+    let out = run(
+        &[
+            ("rust-app/Cargo.toml", "manifest"),
+            ("rust-app/Cargo.lock", "lockfile"),
+        ],
+        &[],
+    );
+    let vulns = findings(&out, "deps.known-advisory");
+    let ids: Vec<&str> = vulns
+        .iter()
+        .map(|f| f["details"]["advisory"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"RUSTSEC-2016-0001"));
+    assert!(ids.contains(&"RUSTSEC-2021-0145"));
+    assert!(
+        !ids.contains(&"RUSTSEC-2020-0053"),
+        "withdrawn advisory reported"
+    );
+    let ossl = vulns.iter().find(|f| f["package"] == "openssl").unwrap();
+    assert_eq!(ossl["severity"], "high"); // CVSS:3.0 .../AC:H/... = 8.1
+    assert_eq!(ossl["details"]["fixed"], "0.9.0");
+    assert_eq!(ossl["line"], 17);
+    let atty = vulns.iter().find(|f| f["package"] == "atty").unwrap();
+    assert_eq!(atty["severity"], "low");
+    assert_eq!(atty["details"]["informational"], "unsound");
+    assert!(has(&out, "deps.unpinned", "dirs"));
+    assert!(!has(&out, "deps.unpinned", "openssl"));
+}
+
+#[test]
+fn side_by_side_and_missing_lockfiles() {
+    let out = run(
+        &[
+            ("mixed/package.json", "manifest"),
+            ("mixed/package-lock.json", "lockfile"),
+            ("mixed/yarn.lock", "lockfile"),
+            ("nolock/package.json", "manifest"),
+        ],
+        &[],
+    );
+    let m = findings(&out, "deps.multiple-lockfiles");
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0]["package"], "mixed");
+    let n = findings(&out, "deps.no-lockfile");
+    assert_eq!(n.len(), 1);
+    assert_eq!(n[0]["path"], "nolock/package.json");
+    assert!(has(&out, "deps.unpinned", "lucide-react"));
+    assert!(!has(&out, "deps.lockfile-drift", "zod"));
+}
+
+#[test]
+fn ignores_apply_until_they_expire() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("lm.toml");
+    std::fs::write(&cfg, "[deps]\nignore = [\n { id = \"CVE-2021-23337\", reason = \"template not used\" },\n { id = \"GHSA-c59h-r6p8-q9wc\", reason = \"old\", expires = \"2020-01-01\" },\n]\n").unwrap();
+    let out = run(
+        &[
+            ("npm-app/package.json", "manifest"),
+            ("npm-app/package-lock.json", "lockfile"),
+        ],
+        &["--config", cfg.to_str().unwrap()],
+    );
+    // GHSA-35jh-r3h4-6jhm is CVE-2021-23337: ignored by alias.
+    assert!(!findings(&out, "deps.known-advisory")
+        .iter()
+        .any(|f| f["package"] == "lodash"));
+    let next = findings(&out, "deps.known-advisory")
+        .into_iter()
+        .find(|f| f["package"] == "next")
+        .unwrap();
+    assert!(next["details"]["expired_ignore"].is_array());
+    let summary = out.iter().find(|v| v["type"] == "summary").unwrap();
+    assert_eq!(summary["counts"]["ignored"], 1);
+}
+
+#[test]
+fn fingerprints_survive_inserted_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = fixtures().join("rust-app");
+    std::fs::copy(src.join("Cargo.toml"), dir.path().join("Cargo.toml")).unwrap();
+    let lock = std::fs::read_to_string(src.join("Cargo.lock")).unwrap();
+    let run_in = |lock_text: &str| {
+        std::fs::write(dir.path().join("Cargo.lock"), lock_text).unwrap();
+        let input = format!(
+            "{{\"type\":\"file\",\"path\":\"Cargo.toml\",\"root\":\"{0}\",\"size\":1,\"role\":\"manifest\"}}\n{{\"type\":\"file\",\"path\":\"Cargo.lock\",\"root\":\"{0}\",\"size\":1,\"role\":\"lockfile\"}}\n",
+            dir.path().display()
+        );
+        let mut out = Vec::new();
+        let db = fixtures().join("osv");
+        lm_deps::cli::run_stream(
+            ["lm-deps", "--db", db.to_str().unwrap()],
+            input.as_bytes(),
+            &mut out,
+        )
+        .unwrap();
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter(|v| v["type"] == "finding")
+            .map(|v| {
+                (
+                    v["fingerprint"].as_str().unwrap().to_string(),
+                    v["line"].as_u64().unwrap(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let a = run_in(&lock);
+    let b = run_in(&format!("# extra\n# lines\n{lock}"));
+    assert!(!a.is_empty());
+    let fa: Vec<&String> = a.iter().map(|x| &x.0).collect();
+    let fb: Vec<&String> = b.iter().map(|x| &x.0).collect();
+    assert_eq!(fa, fb);
+    assert_ne!(
+        a.iter().map(|x| x.1).collect::<Vec<_>>(),
+        b.iter().map(|x| x.1).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn malformed_files_become_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("package.json"),
+        "{\"dependencies\": {\"a\": \"1\"}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("package-lock.json"), [0xffu8, 0xfe, b'{']).unwrap();
+    let input = format!(
+        "{{\"type\":\"file\",\"path\":\"package.json\",\"root\":\"{0}\",\"size\":1,\"role\":\"manifest\"}}\n{{\"type\":\"file\",\"path\":\"package-lock.json\",\"root\":\"{0}\",\"size\":1,\"role\":\"lockfile\"}}\n{{\"type\":\"file\",\"path\":\"gone/yarn.lock\",\"root\":\"{0}\",\"size\":1,\"role\":\"lockfile\"}}\n",
+        dir.path().display()
+    );
+    let mut out = Vec::new();
+    lm_deps::cli::run_stream(["lm-deps"], input.as_bytes(), &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let diags: Vec<Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["type"] == "diagnostic")
+        .collect();
+    let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"parse-error"), "{codes:?}");
+    assert!(codes.contains(&"unreadable"), "{codes:?}");
+    assert!(codes.contains(&"invalid-utf8"), "{codes:?}");
+    assert!(codes.contains(&"no-advisory-db"), "{codes:?}");
+    let pe = diags
+        .iter()
+        .find(|d| d["code"] == "parse-error" && d["path"] == "package.json")
+        .unwrap();
+    assert_eq!(pe["line"], 2);
+}
+
+#[test]
+fn osv_scanner_zip_layout_gives_the_same_answers() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    for eco in ["npm", "PyPI", "crates.io"] {
+        std::fs::create_dir_all(dir.path().join(eco)).unwrap();
+        let f = std::fs::File::create(dir.path().join(eco).join("all.zip")).unwrap();
+        let mut z = zip::ZipWriter::new(f);
+        for e in std::fs::read_dir(fixtures().join("osv").join(eco)).unwrap() {
+            let p = e.unwrap().path();
+            z.start_file(
+                p.file_name().unwrap().to_str().unwrap(),
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            z.write_all(&std::fs::read(&p).unwrap()).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    let input = records(&[
+        ("rust-app/Cargo.toml", "manifest"),
+        ("rust-app/Cargo.lock", "lockfile"),
+    ]);
+    let mut out = Vec::new();
+    lm_deps::cli::run_stream(
+        ["lm-deps", "--db", dir.path().to_str().unwrap()],
+        input.as_bytes(),
+        &mut out,
+    )
+    .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("RUSTSEC-2016-0001"));
+    assert!(!text.contains("RUSTSEC-2020-0053\""));
+}
+
+#[test]
+fn full_shared_database_when_present() {
+    let shared = fixtures().join("../../../../shared/osv");
+    if !shared.is_dir() {
+        eprintln!("skipped: ../shared/osv is not present");
+        return;
+    }
+    let input = records(&[
+        ("npm-app/package.json", "manifest"),
+        ("npm-app/package-lock.json", "lockfile"),
+    ]);
+    let mut out = Vec::new();
+    lm_deps::cli::run_stream(
+        ["lm-deps", "--db", shared.to_str().unwrap()],
+        input.as_bytes(),
+        &mut out,
+    )
+    .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let vulns: Vec<Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["rule"] == "deps.known-advisory")
+        .collect();
+    // The full set has more lodash and next advisories for these old versions.
+    assert!(vulns.iter().filter(|v| v["package"] == "lodash").count() >= 2);
+    assert!(vulns.iter().filter(|v| v["package"] == "next").count() >= 3);
+}
