@@ -1028,3 +1028,256 @@ fn check_vulnerable(ctx: &mut Ctx<'_>, db: &Database, l: &Lockfile, manifest: Op
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{parse, Format};
+
+    fn project(files: &[(&str, &str)]) -> Project {
+        let mut p = Project::default();
+        for (path, text) in files {
+            let parsed = parse(Format::detect(path).unwrap(), path, text, &mut |_| None);
+            assert!(parsed.issues.is_empty(), "{path}: {:?}", parsed.issues);
+            p.manifests.extend(parsed.manifests);
+            p.lockfiles.extend(parsed.lockfiles);
+        }
+        p
+    }
+
+    fn run(files: &[(&str, &str)]) -> Vec<Finding> {
+        let mut p = project(files);
+        let opts = Options {
+            today: "2026-01-01".into(),
+            ..Options::default()
+        };
+        audit(&mut p, &opts).findings
+    }
+
+    fn rules(f: &[Finding]) -> Vec<(String, String)> {
+        f.iter()
+            .map(|f| (f.rule.clone(), f.package.clone().unwrap_or_default()))
+            .collect()
+    }
+
+    fn has(f: &[Finding], rule: &str, pkg: &str) -> bool {
+        f.iter()
+            .any(|x| x.rule == rule && x.package.as_deref() == Some(pkg))
+    }
+
+    #[test]
+    fn workspace_members_pair_with_the_root_lockfile_only_when_declared() {
+        let root = r#"{"name":"mono","workspaces":["apps/*"],"dependencies":{}}"#;
+        let member = r#"{"name":"web","dependencies":{"react":"^18.2.0"}}"#;
+        let lock = r#"{"lockfileVersion":3,"packages":{"":{"name":"mono"},"apps/web":{"name":"web","dependencies":{"react":"^18.2.0"}},"node_modules/react":{"version":"18.2.0"}}}"#;
+        let p = project(&[
+            ("package.json", root),
+            ("apps/web/package.json", member),
+            ("package-lock.json", lock),
+        ]);
+        let pairs = pair(&p);
+        assert_eq!(pairs, vec![Some(0), Some(0)]);
+        let f = run(&[
+            ("package.json", root),
+            ("apps/web/package.json", member),
+            ("package-lock.json", lock),
+        ]);
+        assert!(
+            !f.iter().any(|x| x.category == Category::DepLockfile),
+            "{:?}",
+            rules(&f)
+        );
+        // A stray package.json under a lockfile folder that declares no workspaces is
+        // not governed by it.
+        let f = run(&[
+            (
+                "package.json",
+                r#"{"name":"site","dependencies":{"react":"^18.2.0"}}"#,
+            ),
+            ("tools/x/package.json", member),
+            (
+                "package-lock.json",
+                r#"{"lockfileVersion":3,"packages":{"":{"dependencies":{"react":"^18.2.0"}},"node_modules/react":{"version":"18.2.0"}}}"#,
+            ),
+        ]);
+        assert!(f
+            .iter()
+            .any(|x| x.rule == "deps.no-lockfile" && x.path == "tools/x/package.json"));
+        assert!(!f
+            .iter()
+            .any(|x| x.rule == "deps.no-lockfile" && x.path == "package.json"));
+    }
+
+    #[test]
+    fn drift_by_range_and_missing_sum() {
+        let m = r#"{"dependencies":{"zod":"^3.22.0"}}"#;
+        let yarn = "zod@^3.20.0:\n  version \"3.21.4\"\n";
+        let f = run(&[("package.json", m), ("yarn.lock", yarn)]);
+        assert!(has(&f, "deps.lockfile-drift", "zod"), "{:?}", rules(&f));
+        let ok = "zod@^3.22.0:\n  version \"3.22.4\"\n";
+        assert!(!has(
+            &run(&[("package.json", m), ("yarn.lock", ok)]),
+            "deps.lockfile-drift",
+            "zod"
+        ));
+        let gomod =
+            "module a\n\nrequire golang.org/x/net v0.17.0\nrequire golang.org/x/text v0.14.0\n";
+        let gosum = "golang.org/x/net v0.17.0 h1:a=\ngolang.org/x/net v0.17.0/go.mod h1:b=\n";
+        let f = run(&[("go.mod", gomod), ("go.sum", gosum)]);
+        assert!(has(&f, "deps.lockfile-drift", "golang.org/x/text"));
+        assert!(!has(&f, "deps.lockfile-drift", "golang.org/x/net"));
+        assert!(has(&run(&[("go.mod", gomod)]), "deps.no-lockfile", "a"));
+    }
+
+    #[test]
+    fn poetry_drift_and_dev_classification_by_graph() {
+        let py = "[tool.poetry]\nname = \"svc\"\n[tool.poetry.dependencies]\npython = \"^3.11\"\nhttpx = \"^0.27\"\n[tool.poetry.group.dev.dependencies]\npytest = \"^8\"\n";
+        let lock = "[[package]]\nname = \"httpx\"\nversion = \"0.26.0\"\n[package.dependencies]\nanyio = \"*\"\n\n[[package]]\nname = \"anyio\"\nversion = \"4.0.0\"\n\n[[package]]\nname = \"pytest\"\nversion = \"8.0.0\"\n[package.dependencies]\npluggy = \"*\"\n\n[[package]]\nname = \"pluggy\"\nversion = \"1.4.0\"\n";
+        let f = run(&[("pyproject.toml", py), ("poetry.lock", lock)]);
+        assert!(has(&f, "deps.lockfile-drift", "httpx"), "{:?}", rules(&f));
+        assert!(!has(&f, "deps.lockfile-drift", "pytest"));
+        let mut p = project(&[("pyproject.toml", py), ("poetry.lock", lock)]);
+        audit(&mut p, &Options::default());
+        let l = &p.lockfiles[0];
+        let get = |n: &str| l.packages.iter().find(|x| x.name == n).unwrap();
+        assert!(get("pluggy").dev && get("pytest").dev && get("pytest").direct);
+        assert!(!get("anyio").dev && !get("anyio").direct && get("httpx").direct);
+    }
+
+    #[test]
+    fn unpinned_specs_and_safe_look_alikes() {
+        let m = r#"{"dependencies":{"a-lib":"*","b-lib":"latest","c-lib":">=1.0.0","d-lib":"^1.2.3","e-lib":">=1 <2","f-lib":"github:me/f","g-lib":"github:me/g#0123456789abcdef0123456789abcdef01234567","h-lib":"file:../h","i-lib":"~1.2.0","j-lib":"1.x"},"peerDependencies":{"react":">=16"}}"#;
+        let f = run(&[("package.json", m)]);
+        for p in ["a-lib", "b-lib", "c-lib", "f-lib"] {
+            assert!(has(&f, "deps.unpinned", p), "{p}: {:?}", rules(&f));
+        }
+        for p in [
+            "d-lib", "e-lib", "g-lib", "h-lib", "i-lib", "j-lib", "react",
+        ] {
+            assert!(!has(&f, "deps.unpinned", p), "{p}");
+        }
+        // pyproject: open versions are normal for libraries with a lockfile.
+        let py = "[project]\nname = \"x\"\ndependencies = [\"fastapi\", \"httpx>=0.27\"]\n";
+        let lock = "version = 1\n[[package]]\nname = \"x\"\nversion = \"0\"\nsource = { editable = \".\" }\ndependencies = [{ name = \"fastapi\" }, { name = \"httpx\" }]\n[[package]]\nname = \"fastapi\"\nversion = \"0.110.0\"\nsource = { registry = \"r\" }\n[[package]]\nname = \"httpx\"\nversion = \"0.27.0\"\nsource = { registry = \"r\" }\n";
+        let f = run(&[("pyproject.toml", py), ("uv.lock", lock)]);
+        assert!(
+            !f.iter().any(|x| x.rule == "deps.unpinned"),
+            "{:?}",
+            rules(&f)
+        );
+        assert!(
+            !f.iter().any(|x| x.rule == "deps.lockfile-drift"),
+            "{:?}",
+            rules(&f)
+        );
+        let f = run(&[(
+            "requirements.txt",
+            "fastapi\nhttpx>=0.27\nuvicorn==0.29.0\n",
+        )]);
+        assert!(has(&f, "deps.unpinned", "fastapi") && has(&f, "deps.unpinned", "httpx"));
+        assert!(!has(&f, "deps.unpinned", "uvicorn"));
+    }
+
+    #[test]
+    fn peers_in_pnpm_and_prisma_pairs() {
+        let lock = "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      next:\n        specifier: 15.0.0\n        version: 15.0.0\n      next-plugin-x:\n        specifier: 1.0.0\n        version: 1.0.0\n      prisma:\n        specifier: 5.10.0\n        version: 5.10.0\n      '@prisma/client':\n        specifier: 5.9.1\n        version: 5.9.1\npackages:\n  next@15.0.0:\n    resolution: {integrity: a}\n  next-plugin-x@1.0.0:\n    resolution: {integrity: b}\n    peerDependencies:\n      next: ^14.0.0\n  next-plugin-y@1.0.0:\n    resolution: {integrity: c}\n    peerDependencies:\n      next: '>=13'\n  prisma@5.10.0:\n    resolution: {integrity: d}\n  '@prisma/client@5.9.1':\n    resolution: {integrity: e}\n";
+        let m = r#"{"dependencies":{"next":"15.0.0","next-plugin-x":"1.0.0","prisma":"5.10.0","@prisma/client":"5.9.1"}}"#;
+        let f = run(&[("package.json", m), ("pnpm-lock.yaml", lock)]);
+        assert!(
+            has(&f, "deps.unmet-peer", "next-plugin-x"),
+            "{:?}",
+            rules(&f)
+        );
+        assert!(!has(&f, "deps.unmet-peer", "next-plugin-y"));
+        let pm = f.iter().find(|x| x.rule == "deps.prisma-mismatch").unwrap();
+        assert_eq!(pm.severity, Severity::Medium);
+        let same = lock.replace("5.9.1", "5.10.0");
+        let f = run(&[
+            ("package.json", &m.replace("5.9.1", "5.10.0")),
+            ("pnpm-lock.yaml", &same),
+        ]);
+        assert!(!f.iter().any(|x| x.rule == "deps.prisma-mismatch"));
+    }
+
+    #[test]
+    fn known_install_scripts_for_lockfiles_that_do_not_record_them() {
+        let m = r#"{"dependencies":{"sharp":"^0.33.0","zod":"^3.22.0"}}"#;
+        let yarn = "sharp@^0.33.0:\n  version \"0.33.2\"\n\nzod@^3.22.0:\n  version \"3.22.4\"\n";
+        let f = run(&[("package.json", m), ("yarn.lock", yarn)]);
+        assert!(has(&f, "deps.install-script", "sharp"));
+        assert!(!has(&f, "deps.install-script", "zod"));
+        // npm lockfiles record the flag: the bundled list is not used.
+        let lock = r#"{"lockfileVersion":3,"packages":{"":{"dependencies":{"sharp":"^0.33.0"}},"node_modules/sharp":{"version":"0.33.2"}}}"#;
+        assert!(!has(
+            &run(&[("package.json", m), ("package-lock.json", lock)]),
+            "deps.install-script",
+            "sharp"
+        ));
+    }
+
+    #[test]
+    fn duplicate_singletons_need_two_majors() {
+        let lock = |v2: &str| {
+            format!(
+                r#"{{"lockfileVersion":3,"packages":{{"":{{"dependencies":{{"react":"^18.2.0","old":"1"}}}},"node_modules/react":{{"version":"18.2.0"}},"node_modules/old":{{"version":"1.0.0"}},"node_modules/old/node_modules/react":{{"version":"{v2}"}}}}}}"#
+            )
+        };
+        let m = r#"{"dependencies":{"react":"^18.2.0","old":"1"}}"#;
+        assert!(has(
+            &run(&[("package.json", m), ("package-lock.json", &lock("17.0.2"))]),
+            "deps.duplicate-singleton",
+            "react"
+        ));
+        assert!(!has(
+            &run(&[("package.json", m), ("package-lock.json", &lock("18.3.1"))]),
+            "deps.duplicate-singleton",
+            "react"
+        ));
+    }
+
+    #[test]
+    fn disabled_rules_are_not_reported() {
+        let mut p = project(&[("package.json", r#"{"dependencies":{"a-lib":"*"}}"#)]);
+        let opts = Options {
+            config: DepsConfig {
+                disabled: vec!["deps.unpinned".into()],
+                ..DepsConfig::default()
+            },
+            ..Options::default()
+        };
+        let f = audit(&mut p, &opts).findings;
+        assert!(!f.iter().any(|x| x.rule == "deps.unpinned"));
+        assert!(f.iter().any(|x| x.rule == "deps.no-lockfile"));
+    }
+
+    #[test]
+    fn online_answers_turn_into_findings() {
+        let mut p = project(&[(
+            "package.json",
+            r#"{"dependencies":{"react-supabase-auth-helpers-pro":"^1.0.0","react":"^18.0.0"}}"#,
+        )]);
+        let mut exists = HashMap::new();
+        exists.insert(
+            (
+                Ecosystem::Npm,
+                "react-supabase-auth-helpers-pro".to_string(),
+            ),
+            false,
+        );
+        exists.insert((Ecosystem::Npm, "react".to_string()), true);
+        let f = audit(
+            &mut p,
+            &Options {
+                exists,
+                ..Options::default()
+            },
+        )
+        .findings;
+        assert!(has(
+            &f,
+            "deps.not-in-registry",
+            "react-supabase-auth-helpers-pro"
+        ));
+        assert!(!has(&f, "deps.not-in-registry", "react"));
+    }
+}

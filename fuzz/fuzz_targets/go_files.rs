@@ -1,0 +1,12 @@
+//! Fuzzes the go.mod / go.sum parser: any input must parse or fail with an issue, never panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use lm_deps::parse::{parse, Format};
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    for f in [Format::GoMod, Format::GoSum] {
+        let _ = parse(f, "fuzz/input", &text, &mut |_| None);
+    }
+});

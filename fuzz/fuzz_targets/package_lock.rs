@@ -1,0 +1,12 @@
+//! Fuzzes the package-lock.json / package.json parser: any input must parse or fail with an issue, never panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use lm_deps::parse::{parse, Format};
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    for f in [Format::NpmLock, Format::PackageJson] {
+        let _ = parse(f, "fuzz/input", &text, &mut |_| None);
+    }
+});
