@@ -128,12 +128,109 @@ fn same_family(route_fw: &str, mw_fw: &str) -> bool {
     fam(route_fw) == fam(mw_fw)
 }
 
-/// Does middleware `m` run before route `r` (at `rf`)? Returns false when it does not.
-pub fn covers(m: &Mw<'_>, all: &[Mw<'_>], rf: &Fact, r: &Route) -> bool {
+/// Where a router module is mounted: the mount middleware fact (in another file) whose
+/// router name matches the route file (`app.use('/api/orders', ordersRouter)` for
+/// `routes/orders.js`).
+#[derive(Debug, Clone)]
+pub struct Mount {
+    /// The mount path.
+    pub prefix: String,
+    /// File of the mount.
+    pub path: String,
+    /// Line of the mount.
+    pub line: u64,
+}
+
+fn stem_words(path: &str) -> Vec<String> {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    let file = parts.pop().unwrap_or("");
+    let stem = file.split('.').next().unwrap_or(file);
+    let stem = if matches!(stem, "index" | "router" | "routes") {
+        parts.pop().unwrap_or(stem)
+    } else {
+        stem
+    };
+    names::words(stem)
+        .into_iter()
+        .filter(|w| {
+            !matches!(
+                w.as_str(),
+                "router" | "routes" | "route" | "api" | "controller"
+            )
+        })
+        .collect()
+}
+
+/// Finds the mount of a router module route.
+pub fn mount_of(all: &[Mw<'_>], rf: &Fact, r: &Route) -> Option<Mount> {
+    if !matches!(r.framework.as_str(), "express" | "hono" | "fastify") {
+        return None;
+    }
+    let want = stem_words(&rf.path);
+    if want.is_empty() {
+        return None;
+    }
+    let mut found: Vec<Mount> = Vec::new();
+    for o in all {
+        if o.fact.path == rf.path
+            || o.mw.authenticates
+            || o.mw.matcher.len() != 1
+            || !same_family(&r.framework, &o.mw.framework)
+        {
+            continue;
+        }
+        let matches = o.mw.names.iter().any(|n| {
+            let ws: Vec<String> = names::words(names::callee(n))
+                .into_iter()
+                .filter(|w| {
+                    !matches!(
+                        w.as_str(),
+                        "router" | "routes" | "route" | "api" | "controller"
+                    )
+                })
+                .collect();
+            !ws.is_empty() && ws == want
+        });
+        if matches {
+            found.push(Mount {
+                prefix: o.mw.matcher[0].clone(),
+                path: o.fact.path.clone(),
+                line: o.fact.line,
+            });
+        }
+    }
+    (found.len() == 1).then(|| found.remove(0))
+}
+
+/// Joins a mount prefix and a route pattern (`/api/orders` + `/:id`).
+pub fn join_pattern(prefix: &str, pattern: &str) -> String {
+    let p = prefix.trim_end_matches('/');
+    let q = pattern.trim_start_matches('/');
+    if q.is_empty() {
+        if p.is_empty() {
+            "/".into()
+        } else {
+            p.to_string()
+        }
+    } else {
+        format!("{p}/{q}")
+    }
+}
+
+/// Does middleware `m` run before route `r` (at `rf`, served at `pattern`, mounted by
+/// `mount` when it is a router module)?
+pub fn covers(
+    m: &Mw<'_>,
+    all: &[Mw<'_>],
+    rf: &Fact,
+    r: &Route,
+    pattern: &str,
+    mount: Option<&Mount>,
+) -> bool {
     if !same_family(&r.framework, &m.mw.framework) {
         return false;
     }
-    let path = sample_path(&r.pattern);
+    let path = sample_path(pattern);
     if m.is_next() {
         if !rf.path.starts_with(&m.next_root()) {
             return false;
@@ -152,6 +249,13 @@ pub fn covers(m: &Mw<'_>, all: &[Mw<'_>], rf: &Fact, r: &Route) -> bool {
     let order_matters = matches!(m.mw.framework.as_str(), "express" | "connect" | "hono");
     if rf.path == m.fact.path {
         return !order_matters || rf.line > m.fact.line;
+    }
+    if let Some(mt) = mount {
+        if mt.path == m.fact.path {
+            // Middleware in the file that mounts the router: it runs first when it is
+            // registered before the mount.
+            return !order_matters || m.fact.line < mt.line;
+        }
     }
     // Another file: a router module mounted from this file. A global middleware with no
     // mount path applies to it only when this file mounts routers (an app entry); a
@@ -202,6 +306,8 @@ pub struct RouteView<'a> {
     pub route: &'a Route,
     /// `GET /api/projects/[id]`, ``server action `deleteProject` ``...
     pub label: String,
+    /// The URL pattern the route is served at (router mount prefix included).
+    pub pattern: String,
     /// What the handler reaches.
     pub reach: Reach,
     /// Strongest authentication on the path.
@@ -337,11 +443,19 @@ pub fn view<'a>(
         })
     });
     let reach = ix.reach(&fact.path, scope.as_deref(), &route.middleware);
+    let mount = mount_of(mws, fact, route);
+    let pattern = match &mount {
+        Some(mt) => join_pattern(&mt.prefix, &route.pattern),
+        None => route.pattern.clone(),
+    };
+    let mut shown = route.clone();
+    shown.pattern = pattern.clone();
     let mut v = RouteView {
         idx,
         fact,
         route,
-        label: label(fact, route),
+        label: label(fact, &shown),
+        pattern,
         reach,
         auth: Auth::None,
         role: None,
@@ -382,13 +496,31 @@ pub fn view<'a>(
     }
     // Middleware that covers the route.
     for m in mws {
-        let cov = covers(m, mws, fact, route);
+        let cov = covers(m, mws, fact, route, &v.pattern, mount.as_ref());
         if m.mw.authenticates {
             if cov {
                 v.auth
                     .raise(Auth::Enforced(format!("middleware {}", m.describe())));
             } else if same_family(&route.framework, &m.mw.framework) {
-                v.uncovered_auth_mw.get_or_insert_with(|| m.describe());
+                let later = m.fact.path == fact.path
+                    && m.fact.line > fact.line
+                    && (m.mw.matcher.is_empty()
+                        || m.mw
+                            .matcher
+                            .iter()
+                            .any(|x| mount_covers(x, &sample_path(&v.pattern))));
+                let why = if later {
+                    format!(
+                        "the authenticating middleware {} is registered after it",
+                        m.describe()
+                    )
+                } else {
+                    format!(
+                        "the authenticating middleware {} does not cover it",
+                        m.describe()
+                    )
+                };
+                v.uncovered_auth_mw.get_or_insert(why);
             }
         }
         if !cov {
@@ -423,7 +555,7 @@ pub fn view<'a>(
                 .clone()
                 .unwrap_or_else(|| "public by convention".into()),
         );
-    } else if let Some(r) = names::public_route_reason(&route.pattern, settings) {
+    } else if let Some(r) = names::public_route_reason(&v.pattern, settings) {
         if !(v.is_edge() && r == "public by its path") {
             v.public = Some(r.to_string());
         }

@@ -200,7 +200,7 @@ fn rate_limits(ctx: &mut Ctx<'_>) {
                 .iter()
                 .any(|m| matches!(m.as_str(), "POST" | "PUT" | "PATCH" | "*" | "ACTION"));
         if flow.is_none() && writes {
-            let by_name = names::auth_flow(&v.route.pattern)
+            let by_name = names::auth_flow(&v.pattern)
                 .or_else(|| v.route.handler.as_deref().and_then(names::auth_flow));
             if let Some(k) = by_name {
                 // A sign-in route does something: a check, a lookup or an auth call.
@@ -243,7 +243,7 @@ fn rate_limits(ctx: &mut Ctx<'_>) {
             sev,
             v.fact,
             message,
-            &[&v.route.pattern, &v.route.methods.join(",")],
+            &[&v.pattern, &v.route.methods.join(",")],
         );
         f.evidence = flow.map(|(_, e)| e).or(ai);
         out.push(with_details(f, &[("route", v.label.clone())]));

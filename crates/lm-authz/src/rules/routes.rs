@@ -37,12 +37,34 @@ fn request_like(p: Provenance) -> bool {
 /// What in the route's reach touches non-public data or costs money.
 fn sensitive<'a>(ctx: &Ctx<'a>, v: &RouteView<'a>) -> Vec<Sensitive<'a>> {
     let mut out = Vec::new();
-    let submission_route = names::words(&v.route.pattern).iter().any(|w| {
+    let submission_route = names::words(&v.pattern).iter().any(|w| {
         matches!(
             w.as_str(),
             "contact" | "newsletter" | "waitlist" | "subscribe" | "feedback" | "lead" | "leads"
         )
     });
+    let has_access = v
+        .facts(ctx.ix)
+        .any(|(_, f)| matches!(f.data, FactData::DbAccess(_)));
+    if !has_access {
+        // Accesses the facts missed (a client imported from another module): read them
+        // from call names such as `db.project.delete` on a known server client.
+        for (table, op) in inferred_accesses(ctx, v) {
+            if op == "select" && ctx.public_table(&table).is_some() {
+                continue;
+            }
+            let write = is_write(op);
+            out.push(Sensitive {
+                fact: v.fact,
+                what: format!("calls `{table}.{op}` on a server database client"),
+                severity: if write {
+                    Severity::Critical
+                } else {
+                    Severity::High
+                },
+            });
+        }
+    }
     for (_, f) in v.facts(ctx.ix) {
         match &f.data {
             FactData::DbAccess(d) => {
@@ -102,6 +124,45 @@ fn sensitive<'a>(ctx: &Ctx<'a>, v: &RouteView<'a>) -> Vec<Sensitive<'a>> {
     out
 }
 
+/// `(model, operation)` of ORM calls on server clients (`db.project.delete`), for
+/// handlers whose `db_access` facts are missing.
+fn inferred_accesses(ctx: &Ctx<'_>, v: &RouteView<'_>) -> Vec<(String, &'static str)> {
+    let vars: Vec<&str> = ctx
+        .ix
+        .of_kind("db_client")
+        .filter_map(|(_, f)| match &f.data {
+            FactData::DbClient(c) if c.library == "prisma" && c.client_kind != "anon" => {
+                c.var.as_deref()
+            }
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for call in &v.reach.calls {
+        let parts: Vec<&str> = call.split('.').collect();
+        let [var, model, method] = parts.as_slice() else {
+            continue;
+        };
+        if !vars.contains(var) {
+            continue;
+        }
+        let op = match *method {
+            "findUnique" | "findUniqueOrThrow" | "findFirst" | "findFirstOrThrow" | "findMany"
+            | "count" | "aggregate" | "groupBy" => "select",
+            "create" | "createMany" | "createManyAndReturn" => "insert",
+            "update" | "updateMany" => "update",
+            "delete" | "deleteMany" => "delete",
+            "upsert" => "upsert",
+            _ => continue,
+        };
+        let item = (model.to_string(), op);
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
 fn is_email(e: &ExternalCall) -> bool {
     matches!(
         e.service.as_str(),
@@ -140,7 +201,7 @@ fn authn_missing(ctx: &mut Ctx<'_>, i: usize) {
     if has_webhook {
         return;
     }
-    if names::auth_flow(&v.route.pattern).is_some()
+    if names::auth_flow(&v.pattern).is_some()
         || v.route
             .handler
             .as_deref()
@@ -201,9 +262,7 @@ fn authn_missing(ctx: &mut Ctx<'_>, i: usize) {
         _ => {
             let mut why = "has no authentication check on its path".to_string();
             if let Some(mw) = &v.uncovered_auth_mw {
-                why.push_str(&format!(
-                    " (the authenticating middleware {mw} does not cover it)"
-                ));
+                why.push_str(&format!(" ({mw})"));
             }
             ("authz.unauthenticated-route", why)
         }
@@ -215,7 +274,7 @@ fn authn_missing(ctx: &mut Ctx<'_>, i: usize) {
         severity,
         v.fact,
         message,
-        &[&v.route.pattern, &v.route.methods.join(",")],
+        &[&v.pattern, &v.route.methods.join(",")],
     );
     let f = with_details(
         f,
@@ -272,7 +331,7 @@ fn edge_service_role(ctx: &mut Ctx<'_>, i: usize) {
         severity,
         v.fact,
         message,
-        &[&v.route.pattern, &table],
+        &[&v.pattern, &table],
     );
     f.evidence = Some(format!("{} at {}:{}", access_desc(first), at.path, at.line));
     let f = with_details(f, &[("route", v.label.clone()), ("table", table)]);
@@ -426,7 +485,7 @@ fn privileged_action(ctx: &Ctx<'_>, v: &RouteView<'_>) -> Option<(String, Severi
             ));
         }
     }
-    let admin_surface = names::is_admin_text(&v.route.pattern)
+    let admin_surface = names::is_admin_text(&v.pattern)
         || v.route.handler.as_deref().is_some_and(names::is_admin_text)
         || names::is_admin_text(&v.fact.path);
     if admin_surface {
@@ -478,7 +537,7 @@ fn missing_role(ctx: &mut Ctx<'_>, i: usize) {
         severity,
         v.fact,
         message,
-        &[&v.route.pattern, &key],
+        &[&v.pattern, &key],
     );
     f.evidence = Some(what);
     let f = with_details(f, &[("route", v.label.clone())]);
@@ -496,6 +555,10 @@ fn filter_desc(x: &DbFilter) -> String {
 fn bola(ctx: &mut Ctx<'_>, i: usize) {
     let v = &ctx.views[i];
     if !v.auth.identifies_user() || v.role.is_some() || v.public.is_some() {
+        return;
+    }
+    // Admin and user-management routes are judged by the missing-role rule.
+    if privileged_action(ctx, v).is_some() {
         return;
     }
     let mut found: Vec<lm_core::Finding> = Vec::new();
@@ -584,7 +647,7 @@ fn bola(ctx: &mut Ctx<'_>, i: usize) {
         } else if d.library == "prisma" {
             format!("add the owner to the `where` (e.g. `{}: session.user.id`) or check the row's owner before acting", camel(&owner))
         } else {
-            format!("add `{owner} = <current user>` to the query or check the row's owner before acting")
+            format!("add the owner (`{owner}`) compared with the signed-in user to the query, or check the row's owner before acting")
         };
         let message = format!(
             "{} {} {selector} with {} and no `{owner}` filter, so any signed-in user can reach other users' rows; {fix}.",

@@ -1,0 +1,403 @@
+//! End to end: `lm-files APP | lm-parse | lm-authz` over small realistic apps under
+//! `tests/fixtures/authz/`, one per framework, with vulnerable handlers next to the safe
+//! look-alikes that trip naive scanners.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use common::*;
+use serde_json::Value;
+
+fn app(name: &str) -> PathBuf {
+    repo_root().join("tests/fixtures/authz").join(name)
+}
+
+/// Runs the pipeline on an app; returns every output record.
+fn scan(name: &str, extra: &str) -> Vec<Value> {
+    let out = sh(
+        &repo_root(),
+        &format!(
+            "lm-files '{}' | lm-parse | lm-authz {extra}",
+            app(name).display()
+        ),
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "pipeline failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json_lines(&out.stdout)
+}
+
+fn findings(records: &[Value]) -> Vec<&Value> {
+    records.iter().filter(|r| r["type"] == "finding").collect()
+}
+
+/// `(rule, path)` of every finding.
+fn keys(records: &[Value]) -> BTreeSet<(String, String)> {
+    findings(records)
+        .into_iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn set(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
+    items
+        .iter()
+        .map(|(r, p)| (r.to_string(), p.to_string()))
+        .collect()
+}
+
+fn find<'a>(records: &'a [Value], rule: &str, path: &str) -> &'a Value {
+    findings(records)
+        .into_iter()
+        .find(|f| f["rule"] == rule && f["path"] == path)
+        .unwrap_or_else(|| panic!("no {rule} at {path} in {:?}", keys(records)))
+}
+
+fn message<'a>(records: &'a [Value], rule: &str, path: &str) -> &'a str {
+    find(records, rule, path)["message"].as_str().unwrap()
+}
+
+#[test]
+fn nextjs_app_router_routes() {
+    let recs = scan("nextjs-app", "");
+    assert_eq!(
+        keys(&recs),
+        set(&[
+            ("authz.bola", "app/api/projects/[id]/route.ts"),
+            ("authz.missing-role", "app/api/admin/users/route.ts"),
+            ("authz.unauthenticated-route", "app/api/invoices/route.ts"),
+            ("authz.ratelimit-paid-ai", "app/api/chat/route.ts"),
+        ])
+    );
+    let bola = find(&recs, "authz.bola", "app/api/projects/[id]/route.ts");
+    assert_eq!(bola["category"], "authz.bola");
+    assert_eq!(bola["cwe"], 639);
+    let m = bola["message"].as_str().unwrap();
+    assert!(
+        m.contains("GET /api/projects/[id]") && m.contains("params.id"),
+        "{m}"
+    );
+    assert!(m.contains(".eq('user_id', user.id)"), "{m}");
+    // the auth middleware only covers /dashboard, and the message says so
+    let m = message(
+        &recs,
+        "authz.unauthenticated-route",
+        "app/api/invoices/route.ts",
+    );
+    assert!(m.contains("/dashboard/:path*"), "{m}");
+    let role = find(&recs, "authz.missing-role", "app/api/admin/users/route.ts");
+    assert_eq!(role["severity"], "critical");
+}
+
+#[test]
+fn nextjs_middleware_covering_api_and_user_scoped_clients_are_safe() {
+    let recs = scan("nextjs-middleware", "");
+    assert!(findings(&recs).is_empty(), "{:?}", keys(&recs));
+    let summary = recs
+        .iter()
+        .find(|r| r["type"] == "summary" && r["stage"] == "lm-authz")
+        .expect("lm-authz summary");
+    assert_eq!(summary["counts"]["routes"], 2);
+}
+
+#[test]
+fn nextjs_pages_router_bola_webhook_and_login() {
+    let recs = scan("nextjs-pages", "");
+    let k = keys(&recs);
+    assert!(k.contains(&("authz.bola".into(), "pages/api/notes/[id].ts".into())));
+    assert!(k.contains(&(
+        "authz.webhook-unverified".into(),
+        "pages/api/webhooks/stripe.ts".into()
+    )));
+    assert!(k.contains(&("authz.ratelimit-auth".into(), "pages/api/login.ts".into())));
+    // the owner-scoped list and create are safe
+    assert!(
+        !k.iter().any(|(_, p)| p == "pages/api/notes/index.ts"),
+        "{k:?}"
+    );
+    let w = find(
+        &recs,
+        "authz.webhook-unverified",
+        "pages/api/webhooks/stripe.ts",
+    );
+    assert_eq!(w["category"], "webhook.unverified");
+    assert_eq!(w["severity"], "critical");
+}
+
+#[test]
+fn server_actions_without_a_session_check() {
+    let recs = scan("nextjs-actions", "");
+    let k = keys(&recs);
+    assert_eq!(
+        findings(&recs)
+            .iter()
+            .filter(|f| f["path"] == "app/projects/actions.ts")
+            .count(),
+        2,
+        "{k:?}"
+    );
+    assert!(
+        !k.iter().any(|(_, p)| p == "app/projects/safe-actions.ts"),
+        "{k:?}"
+    );
+    let m = message(
+        &recs,
+        "authz.unauthenticated-route",
+        "app/projects/actions.ts",
+    );
+    assert!(m.contains("server action"), "{m}");
+}
+
+#[test]
+fn express_middleware_order_router_mounts_and_cors() {
+    let recs = scan("express", "");
+    assert_eq!(
+        keys(&recs),
+        set(&[
+            ("authz.bola", "routes/orders.js"),
+            ("authz.cors-reflected-credentials", "server.js"),
+            ("authz.ratelimit-auth", "server.js"),
+            ("authz.unauthenticated-route", "server.js"),
+        ])
+    );
+    // the router mounted behind requireAuth is authenticated: its by-id read is BOLA
+    // and its owner-scoped list is safe
+    let b = find(&recs, "authz.bola", "routes/orders.js");
+    assert!(b["message"]
+        .as_str()
+        .unwrap()
+        .contains("GET /api/orders/:id"));
+    assert_eq!(
+        findings(&recs)
+            .iter()
+            .filter(|f| f["path"] == "routes/orders.js")
+            .count(),
+        1
+    );
+    let m = message(&recs, "authz.unauthenticated-route", "server.js");
+    assert!(
+        m.contains("/api/export") && m.contains("registered after"),
+        "{m}"
+    );
+}
+
+#[test]
+fn hono_jwt_middleware_bola_and_webhook_compare() {
+    let recs = scan("hono", "");
+    assert_eq!(
+        keys(&recs),
+        set(&[
+            ("authz.bola", "src/index.ts"),
+            ("authz.webhook-timing-unsafe", "src/index.ts"),
+        ])
+    );
+    let b = find(&recs, "authz.bola", "src/index.ts");
+    assert!(b["message"].as_str().unwrap().contains("/api/notes/:id"));
+}
+
+#[test]
+fn supabase_migrations_edge_functions_and_client_code() {
+    let recs = scan("supabase-app", "");
+    let init = "supabase/migrations/20240301090000_init.sql";
+    let admin = "supabase/migrations/20240315120000_admin.sql";
+    assert_eq!(
+        keys(&recs),
+        set(&[
+            ("authz.rls-disabled", init),
+            ("authz.rls-permissive-read", init),
+            ("authz.rls-no-policy", admin),
+            ("authz.rls-trusts-user-metadata", admin),
+            ("authz.rls-permissive-write", admin),
+            ("authz.view-bypasses-rls", admin),
+            ("authz.security-definer-exposed", admin),
+            (
+                "authz.unauthenticated-edge-function",
+                "supabase/functions/send-invite/index.ts"
+            ),
+            (
+                "authz.service-role-edge-function",
+                "supabase/functions/get-todos/index.ts"
+            ),
+            (
+                "authz.cors-wildcard-edge-function",
+                "supabase/functions/_shared/cors.ts"
+            ),
+            ("authz.service-role-in-client", "src/lib/supabaseAdmin.ts"),
+        ])
+    );
+    // points at the create table statement of the table without RLS
+    let d = find(&recs, "authz.rls-disabled", init);
+    assert_eq!(d["line"], 36);
+    assert!(d["message"].as_str().unwrap().contains("public.messages"));
+    // public catalog read, waitlist insert and owner policies are not reported, and the
+    // judgement on profiles names the personal columns
+    let m = message(&recs, "authz.rls-permissive-read", init);
+    assert!(
+        m.contains("public.profiles") && m.contains("`email`"),
+        "{m}"
+    );
+    let w = find(&recs, "authz.rls-permissive-write", admin);
+    assert!(w["message"].as_str().unwrap().contains("public.products"));
+    let e = find(
+        &recs,
+        "authz.unauthenticated-edge-function",
+        "supabase/functions/send-invite/index.ts",
+    );
+    assert_eq!(e["severity"], "critical");
+    assert_eq!(
+        find(
+            &recs,
+            "authz.cors-wildcard-edge-function",
+            "supabase/functions/_shared/cors.ts"
+        )["severity"],
+        "low"
+    );
+}
+
+#[test]
+fn fastapi_dependencies() {
+    let recs = scan("fastapi", "");
+    assert_eq!(
+        keys(&recs),
+        set(&[
+            ("authz.unauthenticated-route", "app/main.py"),
+            ("authz.bola", "app/main.py"),
+            ("authz.ratelimit-paid-ai", "app/main.py"),
+        ])
+    );
+    let u = message(&recs, "authz.unauthenticated-route", "app/main.py");
+    assert!(u.contains("GET /invoices/{invoice_id}"), "{u}");
+    let b = message(&recs, "authz.bola", "app/main.py");
+    assert!(b.contains("/me/invoices/{invoice_id}"), "{b}");
+}
+
+#[test]
+fn flask_login_required() {
+    let recs = scan("flask", "");
+    assert_eq!(
+        keys(&recs),
+        set(&[
+            ("authz.ratelimit-auth", "app.py"),
+            ("authz.bola", "app.py"),
+            ("authz.missing-role", "app.py"),
+        ])
+    );
+    let b = message(&recs, "authz.bola", "app.py");
+    assert!(b.contains("/notes/<int:note_id>"), "{b}");
+    assert!(!b.contains("/my/notes"), "{b}");
+}
+
+#[test]
+fn every_record_passes_through_and_findings_are_complete() {
+    let out = sh(
+        &repo_root(),
+        &format!(
+            "lm-files '{}' | lm-parse > parsed.tmp.jsonl; lm-authz -i parsed.tmp.jsonl; rm -f parsed.tmp.jsonl",
+            app("supabase-app").display()
+        ),
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let parsed = sh(
+        &repo_root(),
+        &format!("lm-files '{}' | lm-parse", app("supabase-app").display()),
+        b"",
+    );
+    let input = String::from_utf8(parsed.stdout).unwrap();
+    let output = String::from_utf8(out.stdout).unwrap();
+    let in_lines: Vec<&str> = input.lines().collect();
+    let out_lines: Vec<&str> = output.lines().collect();
+    assert_eq!(&out_lines[..in_lines.len()], &in_lines[..]);
+    for f in findings(&json_lines(output.as_bytes())) {
+        for key in [
+            "rule",
+            "category",
+            "severity",
+            "message",
+            "path",
+            "line",
+            "end_line",
+            "cwe",
+            "fingerprint",
+        ] {
+            assert!(f.get(key).is_some(), "missing {key} in {f}");
+        }
+        assert_eq!(f["fingerprint"].as_str().unwrap().len(), 16);
+    }
+}
+
+#[test]
+fn config_at_the_scanned_root_is_honoured() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = app("nextjs-app");
+    let cp = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(format!("{}/.", src.display()))
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    assert!(cp.success());
+    std::fs::write(
+        dir.path().join(".lm.toml"),
+        "[authz]\npublic_routes = [\"/api/invoices\"]\ndisable = [\"authz.ratelimit-paid-ai\"]\n",
+    )
+    .unwrap();
+    let out = sh(dir.path(), "lm-files . | lm-parse | lm-authz", b"");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recs = json_lines(&out.stdout);
+    let k = keys(&recs);
+    assert!(
+        !k.iter().any(|(r, _)| r == "authz.ratelimit-paid-ai"),
+        "{k:?}"
+    );
+    assert!(
+        !k.iter().any(|(_, p)| p == "app/api/invoices/route.ts"),
+        "{k:?}"
+    );
+    assert!(k.iter().any(|(r, _)| r == "authz.bola"), "{k:?}");
+    // a bad section is an error (exit 2) naming it
+    std::fs::write(dir.path().join(".lm.toml"), "[authz]\npublic_routes = 3\n").unwrap();
+    let out = sh(dir.path(), "lm-files . | lm-parse | lm-authz", b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[authz]"));
+}
+
+#[test]
+fn malformed_facts_become_diagnostics_and_unknown_kinds_are_ignored() {
+    let input = concat!(
+        "{\"type\":\"fact\",\"path\":\"a.ts\",\"line\":1,\"end_line\":1,\"kind\":\"route\"}\n",
+        "{\"type\":\"fact\",\"path\":\"a.ts\",\"line\":1,\"end_line\":1,\"kind\":\"hologram\",\"x\":1}\n",
+        "{\"type\":\"other\",\"x\":1}\n",
+    );
+    let out = sh(&repo_root(), "lm-authz", input.as_bytes());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recs = json_lines(&out.stdout);
+    assert_eq!(recs.len(), 5, "{recs:?}");
+    assert_eq!(recs[1]["type"], "diagnostic");
+    assert_eq!(recs[1]["code"], "malformed-input");
+    assert_eq!(recs[1]["line"], 1);
+    assert_eq!(recs[2]["kind"], "hologram");
+    assert_eq!(recs[4]["type"], "summary");
+}
