@@ -1,0 +1,6 @@
+; Every function definition, and the decorated ones with their wrapper (whose
+; `decorator` children are read in order by the route extractors).
+(decorated_definition
+  definition: (function_definition) @decorated.function) @decorated
+
+(function_definition) @function

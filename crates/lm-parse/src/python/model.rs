@@ -1,0 +1,598 @@
+//! What one Python file declares, read once and shared by the extractors: imports,
+//! bindings, applications and routers, database and service clients, and every call.
+
+use std::collections::HashMap;
+
+use tree_sitter::{Node, QueryCursor, StreamingIterator};
+
+use crate::ctx::Ctx;
+
+use super::query;
+
+/// What a binding holds, when it is something the extractors care about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Binding {
+    /// `FastAPI(...)` or `APIRouter(...)`.
+    FastApi {
+        /// True for `APIRouter`.
+        router: bool,
+    },
+    /// `Flask(...)` or `Blueprint(...)`.
+    Flask {
+        /// True for `Blueprint`.
+        blueprint: bool,
+    },
+    /// A slowapi / flask-limiter `Limiter`.
+    Limiter,
+    /// A database client or session factory.
+    Db {
+        /// Library (`supabase`, `sqlalchemy`, `psycopg`...).
+        library: &'static str,
+        /// Client kind.
+        kind: String,
+        /// Environment variable of the key, when read from one.
+        key_env: Option<String>,
+    },
+    /// A client of an external service (`OpenAI()`, `Anthropic()`...).
+    Service(&'static str),
+    /// An auth scheme object (`HTTPBearer()`, `OAuth2PasswordBearer(...)`).
+    AuthScheme,
+}
+
+/// One call site.
+#[derive(Debug, Clone, Copy)]
+pub struct Call<'a> {
+    /// The `call` node.
+    pub node: Node<'a>,
+    /// Its callee.
+    pub callee: Node<'a>,
+    /// Its `argument_list`.
+    pub args: Node<'a>,
+}
+
+/// The file model.
+pub struct PyFile<'a> {
+    /// The shared context.
+    pub ctx: &'a Ctx<'a>,
+    /// Imported names: local name → dotted module path it comes from (`Depends` →
+    /// `fastapi.Depends`, `np` → `numpy`).
+    pub imports: HashMap<String, String>,
+    /// Module-level and function-level bindings by name (last one wins), with their
+    /// value node.
+    pub bindings: HashMap<String, (Binding, Node<'a>)>,
+    /// Module-level `NAME = <expr>` values (for constants and key variables).
+    pub module_values: HashMap<String, Node<'a>>,
+    /// Every call, in source order.
+    pub calls: Vec<Call<'a>>,
+    /// Every function definition, in source order.
+    pub functions: Vec<Node<'a>>,
+    /// Decorated functions: (decorated_definition, function_definition).
+    pub decorated: Vec<(Node<'a>, Node<'a>)>,
+    /// Every assignment (left, right), in source order.
+    pub assignments: Vec<(Node<'a>, Node<'a>)>,
+}
+
+impl<'a> PyFile<'a> {
+    /// Reads the model of one parsed file.
+    pub fn new(ctx: &'a Ctx<'a>) -> Option<Self> {
+        let q = query::get()?;
+        let root = ctx.tree.root_node();
+        let src = ctx.src.as_bytes();
+        let mut file = PyFile {
+            ctx,
+            imports: HashMap::new(),
+            bindings: HashMap::new(),
+            module_values: HashMap::new(),
+            calls: Vec::new(),
+            functions: Vec::new(),
+            decorated: Vec::new(),
+            assignments: Vec::new(),
+        };
+
+        let mut cursor = QueryCursor::new();
+        let (ci, cf) = (
+            query::capture(&q.imports, "import")?,
+            query::capture(&q.imports, "import_from")?,
+        );
+        let mut it = cursor.matches(&q.imports, root, src);
+        while let Some(m) = it.next() {
+            for c in m.captures {
+                if c.index == ci {
+                    file.read_import(c.node);
+                } else if c.index == cf {
+                    file.read_import_from(c.node);
+                }
+            }
+        }
+
+        let (cd, cdf, cfn) = (
+            query::capture(&q.definitions, "decorated")?,
+            query::capture(&q.definitions, "decorated.function")?,
+            query::capture(&q.definitions, "function")?,
+        );
+        let mut it = cursor.matches(&q.definitions, root, src);
+        while let Some(m) = it.next() {
+            let dec = m.captures.iter().find(|c| c.index == cd).map(|c| c.node);
+            let f = m.captures.iter().find(|c| c.index == cdf).map(|c| c.node);
+            if let (Some(d), Some(f)) = (dec, f) {
+                file.decorated.push((d, f));
+            }
+            if let Some(f) = m.captures.iter().find(|c| c.index == cfn) {
+                file.functions.push(f.node);
+            }
+        }
+
+        let (cc, ccallee, cargs) = (
+            query::capture(&q.calls, "call")?,
+            query::capture(&q.calls, "callee")?,
+            query::capture(&q.calls, "args")?,
+        );
+        let mut it = cursor.matches(&q.calls, root, src);
+        while let Some(m) = it.next() {
+            let get = |i: u32| m.captures.iter().find(|c| c.index == i).map(|c| c.node);
+            if let (Some(node), Some(callee), Some(args)) = (get(cc), get(ccallee), get(cargs)) {
+                file.calls.push(Call { node, callee, args });
+            }
+        }
+        file.calls.sort_by_key(|c| c.node.start_byte());
+
+        let (cl, cr) = (
+            query::capture(&q.assignments, "left")?,
+            query::capture(&q.assignments, "right")?,
+        );
+        let mut it = cursor.matches(&q.assignments, root, src);
+        while let Some(m) = it.next() {
+            let get = |i: u32| m.captures.iter().find(|c| c.index == i).map(|c| c.node);
+            if let (Some(l), Some(r)) = (get(cl), get(cr)) {
+                file.assignments.push((l, r));
+            }
+        }
+        file.assignments.sort_by_key(|(l, _)| l.start_byte());
+        for (l, r) in file.assignments.clone() {
+            let name = ctx.text(l).to_string();
+            if is_simple_target(l) && enclosing_function(l).is_none() {
+                file.module_values.insert(name.clone(), r);
+            }
+            if is_simple_target(l) {
+                if let Some(b) = file.classify(r) {
+                    file.bindings.insert(name, (b, r));
+                }
+            }
+        }
+        // Helper functions that return a client: `def get_supabase(): return create_client(...)`.
+        for f in file.functions.clone() {
+            if let Some(name) = f.child_by_field_name("name") {
+                if let Some(ret) = returned_call(f) {
+                    if let Some(b @ Binding::Db { .. }) = file.classify(ret) {
+                        file.bindings
+                            .entry(format!("{}()", ctx.text(name)))
+                            .or_insert((b, ret));
+                    }
+                }
+            }
+        }
+        Some(file)
+    }
+
+    fn read_import(&mut self, n: Node<'a>) {
+        let mut c = n.walk();
+        for name in n.children_by_field_name("name", &mut c) {
+            match name.kind() {
+                "dotted_name" => {
+                    let t = self.ctx.text(name).to_string();
+                    let first = t.split('.').next().unwrap_or("").to_string();
+                    self.imports.insert(first.clone(), first);
+                }
+                "aliased_import" => {
+                    let (Some(orig), Some(alias)) = (
+                        name.child_by_field_name("name"),
+                        name.child_by_field_name("alias"),
+                    ) else {
+                        continue;
+                    };
+                    self.imports
+                        .insert(self.ctx.text(alias).into(), self.ctx.text(orig).into());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn read_import_from(&mut self, n: Node<'a>) {
+        let Some(module) = n.child_by_field_name("module_name") else {
+            return;
+        };
+        let module = self.ctx.text(module).to_string();
+        let mut c = n.walk();
+        for name in n.children_by_field_name("name", &mut c) {
+            let (orig, local) = match name.kind() {
+                "aliased_import" => match (
+                    name.child_by_field_name("name"),
+                    name.child_by_field_name("alias"),
+                ) {
+                    (Some(o), Some(a)) => (self.ctx.text(o), self.ctx.text(a)),
+                    _ => continue,
+                },
+                _ => (self.ctx.text(name), self.ctx.text(name)),
+            };
+            self.imports
+                .insert(local.to_string(), format!("{module}.{orig}"));
+        }
+    }
+
+    /// True when the file imports from `module` (or a submodule of it).
+    pub fn imports_module(&self, module: &str) -> bool {
+        self.imports
+            .values()
+            .any(|m| m == module || m.starts_with(&format!("{module}.")))
+    }
+
+    /// The dotted origin of a local name: `Depends` → `fastapi.Depends`; the name itself
+    /// when not imported.
+    pub fn origin(&self, name: &str) -> String {
+        let (head, rest) = match name.split_once('.') {
+            Some((h, r)) => (h, Some(r)),
+            None => (name, None),
+        };
+        match (self.imports.get(head), rest) {
+            (Some(m), Some(r)) => format!("{m}.{r}"),
+            (Some(m), None) => m.clone(),
+            (None, _) => name.to_string(),
+        }
+    }
+
+    /// What a value expression creates, when it is one of the known constructors.
+    pub fn classify(&self, value: Node<'a>) -> Option<Binding> {
+        let value = unwrap_await(value);
+        if value.kind() != "call" {
+            return None;
+        }
+        let callee = self.ctx.text(value.child_by_field_name("function")?);
+        let origin = self.origin(callee);
+        let last = callee.rsplit('.').next().unwrap_or(callee);
+        let args = value.child_by_field_name("arguments")?;
+        Some(match last {
+            "FastAPI" => Binding::FastApi { router: false },
+            "APIRouter" => Binding::FastApi { router: true },
+            "Flask" if origin.starts_with("flask") || self.imports_module("flask") => {
+                Binding::Flask { blueprint: false }
+            }
+            "Blueprint" => Binding::Flask { blueprint: true },
+            "Limiter" => Binding::Limiter,
+            "create_client" | "acreate_client" | "create_async_client"
+                if origin.starts_with("supabase") || callee.starts_with("supabase.") =>
+            {
+                let key = positional(args, 1).or_else(|| keyword(self.ctx, args, "supabase_key"));
+                let key_env = key.and_then(|k| self.env_name(k, 0));
+                let mut kind = key_env
+                    .as_deref()
+                    .and_then(kind_of_key)
+                    .unwrap_or("unknown")
+                    .to_string();
+                if keyword(self.ctx, args, "options").is_some_and(|o| {
+                    let t = self.ctx.text(o);
+                    t.contains("Authorization") || t.contains("access_token")
+                }) {
+                    kind = "user".into();
+                }
+                Binding::Db {
+                    library: "supabase",
+                    kind,
+                    key_env,
+                }
+            }
+            "create_engine"
+            | "create_async_engine"
+            | "sessionmaker"
+            | "async_sessionmaker"
+            | "scoped_session"
+            | "Session"
+            | "AsyncSession"
+                if origin.starts_with("sqlalchemy") || self.imports_module("sqlalchemy") =>
+            {
+                let key_env = positional(args, 0).and_then(|k| self.env_name(k, 0));
+                Binding::Db {
+                    library: "sqlalchemy",
+                    kind: "server".into(),
+                    key_env,
+                }
+            }
+            "SQLAlchemy" if origin.starts_with("flask_sqlalchemy") => Binding::Db {
+                library: "sqlalchemy",
+                kind: "server".into(),
+                key_env: None,
+            },
+            "connect" | "create_pool" | "ConnectionPool" | "AsyncConnectionPool"
+                if ["psycopg2", "psycopg", "asyncpg", "psycopg_pool"]
+                    .iter()
+                    .any(|m| origin.starts_with(m)) =>
+            {
+                let key_env = positional(args, 0).and_then(|k| self.env_name(k, 0));
+                Binding::Db {
+                    library: if origin.starts_with("asyncpg") {
+                        "asyncpg"
+                    } else {
+                        "psycopg"
+                    },
+                    kind: "server".into(),
+                    key_env,
+                }
+            }
+            "OpenAI" | "AsyncOpenAI" | "AzureOpenAI" | "AsyncAzureOpenAI" => {
+                Binding::Service("openai")
+            }
+            "Anthropic" | "AsyncAnthropic" | "AnthropicBedrock" | "AnthropicVertex" => {
+                Binding::Service("anthropic")
+            }
+            "Groq" | "AsyncGroq" => Binding::Service("groq"),
+            "GenerativeModel" => Binding::Service("google-ai"),
+            "Client" if origin.starts_with("google.genai") || callee == "genai.Client" => {
+                Binding::Service("google-ai")
+            }
+            "Mistral" | "MistralClient" => Binding::Service("mistral"),
+            "Client" | "ClientV2" if origin.starts_with("cohere") => Binding::Service("cohere"),
+            "Client" if origin.starts_with("twilio") => Binding::Service("twilio"),
+            "Client" if origin.starts_with("replicate") => Binding::Service("replicate"),
+            "SendGridAPIClient" => Binding::Service("sendgrid"),
+            "HTTPBearer"
+            | "OAuth2PasswordBearer"
+            | "OAuth2AuthorizationCodeBearer"
+            | "APIKeyHeader"
+            | "APIKeyCookie"
+            | "APIKeyQuery"
+            | "HTTPBasic" => Binding::AuthScheme,
+            _ => return None,
+        })
+    }
+
+    /// The environment variable an expression reads, following module constants and
+    /// `os.environ[...]`, `os.getenv(...)`, `os.environ.get(...)`, `settings.X`.
+    pub fn env_name(&self, n: Node<'a>, depth: u32) -> Option<String> {
+        if depth > 3 {
+            return None;
+        }
+        match n.kind() {
+            "subscript" => {
+                let v = self.ctx.text(n.child_by_field_name("value")?);
+                if v == "os.environ" || v == "environ" {
+                    return string_value(self.ctx, n.child_by_field_name("subscript")?);
+                }
+                None
+            }
+            "call" => {
+                let callee = self.ctx.text(n.child_by_field_name("function")?);
+                if matches!(
+                    callee,
+                    "os.getenv" | "getenv" | "os.environ.get" | "environ.get"
+                ) {
+                    let a = positional(n.child_by_field_name("arguments")?, 0)?;
+                    return string_value(self.ctx, a);
+                }
+                None
+            }
+            "identifier" => {
+                let name = self.ctx.text(n);
+                if let Some(v) = self.module_values.get(name) {
+                    return self.env_name(*v, depth + 1);
+                }
+                // A bare constant named like the variable it usually holds.
+                (name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+                    && name.contains("KEY"))
+                .then(|| name.to_string())
+            }
+            "attribute" => {
+                // `settings.SUPABASE_SERVICE_ROLE_KEY`
+                let attr = self.ctx.text(n.child_by_field_name("attribute")?);
+                (attr.to_ascii_uppercase().contains("KEY")).then(|| attr.to_ascii_uppercase())
+            }
+            "boolean_operator" => self.env_name(n.child_by_field_name("left")?, depth + 1),
+            _ => None,
+        }
+    }
+
+    /// The binding a receiver expression names (`supabase`, `self.client`, `get_db()`).
+    pub fn binding_of(&self, receiver: Node<'a>) -> Option<&Binding> {
+        let t = self.ctx.text(receiver);
+        if let Some((b, _)) = self.bindings.get(t) {
+            return Some(b);
+        }
+        if receiver.kind() == "attribute" {
+            let attr = self.ctx.text(receiver.child_by_field_name("attribute")?);
+            if let Some((b, _)) = self.bindings.get(attr) {
+                return Some(b);
+            }
+            let self_attr = format!("self.{attr}");
+            if let Some((b, _)) = self.bindings.get(&self_attr) {
+                return Some(b);
+            }
+        }
+        if receiver.kind() == "call" {
+            let callee = self.ctx.text(receiver.child_by_field_name("function")?);
+            if let Some((b, _)) = self.bindings.get(&format!("{callee}()")) {
+                return Some(b);
+            }
+        }
+        None
+    }
+}
+
+/// Client kind implied by the name of the environment variable holding a key.
+pub fn kind_of_key(env: &str) -> Option<&'static str> {
+    let u = env.to_ascii_uppercase();
+    if u.contains("SERVICE") || u.contains("SECRET") || u.contains("ADMIN") {
+        Some("service_role")
+    } else if u.contains("ANON") || u.contains("PUBLISHABLE") || u.contains("PUBLIC") {
+        Some("anon")
+    } else {
+        None
+    }
+}
+
+/// `x = ...`, `self.x = ...` and `x: T = ...` targets.
+fn is_simple_target(n: Node<'_>) -> bool {
+    match n.kind() {
+        "identifier" => true,
+        "attribute" => n
+            .child_by_field_name("object")
+            .is_some_and(|o| o.kind() == "identifier"),
+        _ => false,
+    }
+}
+
+/// The call a function returns directly, when its body is `return f(...)` (possibly
+/// after other statements).
+fn returned_call(f: Node<'_>) -> Option<Node<'_>> {
+    let body = f.child_by_field_name("body")?;
+    let mut c = body.walk();
+    let found = body.named_children(&mut c).find_map(|s| {
+        (s.kind() == "return_statement")
+            .then(|| s.named_child(0))
+            .flatten()
+            .map(unwrap_await)
+            .filter(|v| v.kind() == "call")
+    });
+    found
+}
+
+/// Strips `await`.
+pub fn unwrap_await(n: Node<'_>) -> Node<'_> {
+    if n.kind() == "await" {
+        if let Some(inner) = n.named_child(0) {
+            return inner;
+        }
+    }
+    n
+}
+
+/// The innermost function definition containing `n` (not `n` itself).
+pub fn enclosing_function(n: Node<'_>) -> Option<Node<'_>> {
+    let mut cur = n.parent();
+    while let Some(p) = cur {
+        if p.kind() == "function_definition" {
+            return Some(p);
+        }
+        cur = p.parent();
+    }
+    None
+}
+
+/// The `i`-th positional argument of an `argument_list`.
+pub fn positional(args: Node<'_>, i: usize) -> Option<Node<'_>> {
+    let mut c = args.walk();
+    let found = args
+        .named_children(&mut c)
+        .filter(|a| {
+            !matches!(
+                a.kind(),
+                "keyword_argument"
+                    | "comment"
+                    | "list_splat"
+                    | "dictionary_splat"
+                    | "parenthesized_list_splat"
+            )
+        })
+        .nth(i);
+    found
+}
+
+/// The value of keyword argument `name`.
+pub fn keyword<'a>(ctx: &Ctx<'_>, args: Node<'a>, name: &str) -> Option<Node<'a>> {
+    let mut c = args.walk();
+    let found = args.named_children(&mut c).find_map(|a| {
+        (a.kind() == "keyword_argument"
+            && a.child_by_field_name("name")
+                .is_some_and(|n| ctx.text(n) == name))
+        .then(|| a.child_by_field_name("value"))
+        .flatten()
+    });
+    found
+}
+
+/// The value of a plain string literal (no interpolation), without quotes and prefix.
+pub fn string_value(ctx: &Ctx<'_>, n: Node<'_>) -> Option<String> {
+    if n.kind() != "string" {
+        return None;
+    }
+    let mut c = n.walk();
+    let mut out = String::new();
+    for ch in n.named_children(&mut c) {
+        match ch.kind() {
+            "string_content" | "escape_sequence" => out.push_str(ctx.text(ch)),
+            "interpolation" => return None,
+            _ => {}
+        }
+    }
+    Some(out)
+}
+
+/// String values of a literal list/tuple/set (or a single string).
+pub fn string_list(ctx: &Ctx<'_>, n: Node<'_>) -> Vec<String> {
+    if let Some(s) = string_value(ctx, n) {
+        return vec![s];
+    }
+    if !matches!(n.kind(), "list" | "tuple" | "set") {
+        return Vec::new();
+    }
+    let mut c = n.walk();
+    let items: Vec<String> = n
+        .named_children(&mut c)
+        .filter_map(|i| string_value(ctx, i))
+        .collect();
+    items
+}
+
+/// Last segment of a dotted name.
+pub fn last_segment(s: &str) -> &str {
+    s.rsplit('.').next().unwrap_or(s)
+}
+
+/// True when a block stops the function on its path: `raise`, `return`, `abort(...)`,
+/// `redirect(...)`, `HTTPException`.
+pub fn stops(ctx: &Ctx<'_>, block: Node<'_>) -> bool {
+    let mut stack = vec![block];
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "raise_statement" | "return_statement" => return true,
+            "call" => {
+                let callee = n
+                    .child_by_field_name("function")
+                    .map(|f| ctx.text(f))
+                    .unwrap_or("");
+                if matches!(last_segment(callee), "abort" | "redirect" | "exit") {
+                    return true;
+                }
+            }
+            "function_definition" | "class_definition" => continue,
+            _ => {}
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    false
+}
+
+/// For a node inside an `if` condition, the `if` statement when a failed check stops the
+/// handler: the consequence stops (for negative checks) or the alternative does.
+pub fn guarded_if<'a>(ctx: &Ctx<'_>, n: Node<'a>) -> Option<(Node<'a>, bool)> {
+    let mut cur = n;
+    while let Some(p) = cur.parent() {
+        match p.kind() {
+            "if_statement" | "elif_clause" => {
+                let cond = p.child_by_field_name("condition")?;
+                if cond.byte_range().contains(&n.start_byte()) {
+                    let cons = p.child_by_field_name("consequence");
+                    let stops_cons = cons.is_some_and(|b| stops(ctx, b));
+                    let alt = p.child_by_field_name("alternative");
+                    let stops_alt = alt.is_some_and(|b| stops(ctx, b));
+                    return Some((p, stops_cons || stops_alt));
+                }
+                return None;
+            }
+            "function_definition" | "block" | "module" => return None,
+            _ => cur = p,
+        }
+    }
+    None
+}

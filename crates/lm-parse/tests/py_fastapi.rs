@@ -1,0 +1,433 @@
+//! FastAPI facts, read through the library from a realistic app and snippets.
+
+mod py_support;
+
+use lm_core::fact::{FactData, Provenance};
+use py_support::*;
+
+#[test]
+fn routes_with_router_prefixes_and_dependencies() {
+    let f = facts_of("fastapi_app.py");
+    let routes = of_kind(&f, "route");
+    assert_eq!(routes.len(), 6);
+
+    let (fact, health) = route(&f, "GET", "/health");
+    assert!(health.public);
+    assert_eq!(health.public_reason.as_deref(), Some("health check"));
+    assert_eq!(health.handler.as_deref(), Some("health"));
+    assert_eq!(fact.line, 51);
+
+    // `app.include_router(router, prefix="/api")` + `APIRouter(prefix="/projects")`.
+    let (_, read) = route(&f, "GET", "/api/projects/{project_id}");
+    assert_eq!(read.framework, "fastapi");
+    assert_eq!(read.middleware, vec!["Depends(get_current_user)"]);
+    assert!(!read.public);
+    let (_, delete) = route(&f, "DELETE", "/api/projects/{project_id}");
+    assert_eq!(delete.handler.as_deref(), Some("delete_project"));
+
+    let (_, refund) = route(&f, "POST", "/admin/invoices/{invoice_id}/refund");
+    assert_eq!(refund.middleware, vec!["Depends(require_admin)"]);
+    let (_, chat) = route(&f, "POST", "/chat");
+    assert_eq!(chat.middleware, vec!["limiter.limit(\"10/minute\")"]);
+    let (_, hook) = route(&f, "POST", "/stripe/webhook");
+    assert!(hook.public);
+}
+
+#[test]
+fn router_level_dependency_is_an_auth_check_in_each_handler_scope() {
+    let f = facts_of("fastapi_app.py");
+    let (_, read) = route(&f, "GET", "/api/projects/{project_id}");
+    let scope = read.handler_scope.clone().unwrap();
+    let checks: Vec<_> = in_scope(&f, &scope)
+        .into_iter()
+        .filter_map(|f| match &f.data {
+            FactData::AuthCheck(a) => Some(a),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(checks.len(), 1);
+    assert_eq!(checks[0].provider, "fastapi");
+    assert_eq!(checks[0].method, "Depends(get_current_user)");
+    assert!(checks[0].enforced);
+
+    // The health route has none.
+    let (_, health) = route(&f, "GET", "/health");
+    let scope = health.handler_scope.clone().unwrap();
+    assert!(in_scope(&f, &scope)
+        .iter()
+        .all(|f| f.kind() != "auth_check"));
+}
+
+#[test]
+fn parameter_dependencies_yield_the_user() {
+    let f = facts_of("fastapi_app.py");
+    let (_, delete) = route(&f, "DELETE", "/api/projects/{project_id}");
+    let scope = delete.handler_scope.clone().unwrap();
+    let user_vars: Vec<Option<String>> = in_scope(&f, &scope)
+        .into_iter()
+        .filter_map(|f| match &f.data {
+            FactData::AuthCheck(a) => Some(a.user_var.clone()),
+            _ => None,
+        })
+        .collect();
+    // One from the router, one from the `user=Depends(...)` parameter.
+    assert_eq!(user_vars, vec![None, Some("user".to_string())]);
+
+    // `Annotated[dict, Depends(get_current_user)]`
+    let (_, chat) = route(&f, "POST", "/chat");
+    let scope = chat.handler_scope.clone().unwrap();
+    assert!(in_scope(&f, &scope).iter().any(|f| matches!(&f.data,
+        FactData::AuthCheck(a) if a.user_var.as_deref() == Some("user"))));
+}
+
+#[test]
+fn role_dependency_and_role_comparison() {
+    let f = facts_of("fastapi_app.py");
+    let roles: Vec<_> = f
+        .iter()
+        .filter_map(|f| match &f.data {
+            FactData::RoleCheck(r) => Some((f.line, r)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(roles.len(), 2, "{roles:#?}");
+    // In `require_admin`: `user.app_metadata.get("role") != "admin"` then raise.
+    assert_eq!(roles[0].0, 42);
+    assert_eq!(roles[0].1.role.as_deref(), Some("admin"));
+    assert!(roles[0].1.enforced);
+    // On the refund route: `dependencies=[Depends(require_admin)]`.
+    assert_eq!(roles[1].1.expr, "Depends(require_admin)");
+    // `m["role"] != "system"` in the chat handler is a chat message role, not a user role.
+    assert!(roles.iter().all(|(line, _)| *line != 77));
+}
+
+#[test]
+fn db_access_with_filter_provenance() {
+    let f = facts_of("fastapi_app.py");
+    let access: Vec<_> = f
+        .iter()
+        .filter_map(|f| match &f.data {
+            FactData::DbAccess(a) => Some(a),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(access.len(), 5, "{access:#?}");
+
+    // SQLAlchemy session from `Depends(get_db)`.
+    assert_eq!(access[0].library, "sqlalchemy");
+    assert_eq!(access[0].client_kind, "server");
+    assert_eq!(access[0].table.as_deref(), Some("Project"));
+    assert_eq!(access[0].filters[0].column, "id");
+    assert_eq!(access[0].filters[0].source, Provenance::Request);
+
+    // supabase-py with the service role: id from the path, owner from the user.
+    let del = access[1];
+    assert_eq!(
+        (
+            del.library.as_str(),
+            del.client_kind.as_str(),
+            del.operation.as_str()
+        ),
+        ("supabase", "service_role", "delete")
+    );
+    assert_eq!(del.table.as_deref(), Some("projects"));
+    let sources: Vec<(&str, Provenance)> = del
+        .filters
+        .iter()
+        .map(|f| (f.column.as_str(), f.source))
+        .collect();
+    assert_eq!(
+        sources,
+        vec![("id", Provenance::Request), ("owner_id", Provenance::User)]
+    );
+
+    // `db.get(Invoice, invoice_id)`
+    assert_eq!(access[2].table.as_deref(), Some("Invoice"));
+    assert_eq!(access[2].filters[0].op, "get");
+    assert_eq!(access[2].filters[0].source, Provenance::Request);
+
+    // Insert values: user id from the dependency, content from the body model.
+    let ins = access[3];
+    assert_eq!(ins.operation, "insert");
+    let values: Vec<(&str, Provenance)> = ins
+        .values
+        .iter()
+        .map(|v| (v.column.as_str(), v.source))
+        .collect();
+    assert_eq!(
+        values,
+        vec![
+            ("user_id", Provenance::User),
+            ("content", Provenance::Request)
+        ]
+    );
+    assert_eq!(access[4].operation, "upsert");
+}
+
+#[test]
+fn clients_services_cors_webhook_and_env() {
+    let f = facts_of("fastapi_app.py");
+    let client = of_kind(&f, "db_client");
+    assert_eq!(client.len(), 1);
+    let FactData::DbClient(c) = &client[0].data else {
+        unreachable!()
+    };
+    assert_eq!(c.client_kind, "service_role");
+    assert_eq!(c.var.as_deref(), Some("supabase_admin"));
+    assert_eq!(c.key_env.as_deref(), Some("SUPABASE_SERVICE_ROLE_KEY"));
+
+    let calls: Vec<_> = f
+        .iter()
+        .filter_map(|f| match &f.data {
+            FactData::ExternalCall(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(calls.len(), 2);
+    assert_eq!(
+        (calls[0].service.as_str(), calls[0].privileged),
+        ("stripe", true)
+    );
+    assert_eq!(
+        (calls[1].service.as_str(), calls[1].paid_ai),
+        ("openai", true)
+    );
+
+    let cors = of_kind(&f, "cors");
+    assert_eq!(cors.len(), 1);
+    let FactData::Cors(c) = &cors[0].data else {
+        unreachable!()
+    };
+    assert_eq!((c.allow_origin.as_str(), c.credentials), ("*", true));
+    assert_eq!(c.mechanism, "fastapi-middleware");
+
+    let hooks = of_kind(&f, "webhook");
+    assert_eq!(hooks.len(), 1);
+    let FactData::Webhook(w) = &hooks[0].data else {
+        unreachable!()
+    };
+    assert_eq!(w.provider, "stripe");
+    assert!(w.verified && !w.payload_used_before_verify && !w.fails_open);
+    assert_eq!(w.verify_line, Some(87));
+    assert!(w.side_effects && w.idempotent);
+
+    let rl = of_kind(&f, "rate_limit");
+    assert_eq!(rl.len(), 1);
+    let (_, chat) = route(&f, "POST", "/chat");
+    assert_eq!(rl[0].scope, chat.handler_scope);
+
+    let env: Vec<String> = f
+        .iter()
+        .filter_map(|f| match &f.data {
+            FactData::EnvRead(e) => Some(format!("{}:{}", e.accessor, e.name)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        env,
+        vec![
+            "os.environ:SUPABASE_URL",
+            "os.environ:SUPABASE_SERVICE_ROLE_KEY",
+            "os.getenv:OPENAI_API_KEY",
+            "os.environ.get:STRIPE_SECRET_KEY",
+            "os.environ:STRIPE_WEBHOOK_SECRET",
+        ]
+    );
+}
+
+#[test]
+fn non_auth_dependencies_and_unrelated_decorators_are_not_auth() {
+    let f = facts(
+        r#"
+from fastapi import Depends, FastAPI
+from .deps import get_db, get_settings, get_user_service, valid_post_id
+
+app = FastAPI()
+
+@app.get("/posts/{post_id}")
+async def read_post(post_id: int, q: str | None = None, db=Depends(get_db),
+                    settings=Depends(get_settings), svc=Depends(get_user_service),
+                    post=Depends(valid_post_id)):
+    return svc.get_user_by_id(post_id)
+"#,
+    );
+    assert_eq!(of_kind(&f, "route").len(), 1);
+    assert!(of_kind(&f, "auth_check").is_empty(), "{f:#?}");
+    assert!(of_kind(&f, "role_check").is_empty());
+}
+
+#[test]
+fn decorators_above_the_route_decorator_are_not_applied() {
+    let f = facts(
+        r#"
+from fastapi import FastAPI
+from .auth import requires_auth
+
+app = FastAPI()
+
+@requires_auth
+@app.get("/me")
+def me():
+    return {}
+
+@app.get("/you")
+@requires_auth
+def you():
+    return {}
+"#,
+    );
+    let (_, me) = route(&f, "GET", "/me");
+    assert!(me.middleware.is_empty());
+    let (_, you) = route(&f, "GET", "/you");
+    assert_eq!(you.middleware, vec!["requires_auth"]);
+    let checks = of_kind(&f, "auth_check");
+    assert_eq!(checks.len(), 1);
+    assert_eq!(checks[0].scope, you.handler_scope);
+}
+
+#[test]
+fn api_route_methods_nested_routers_and_rate_limiter_dependency() {
+    let f = facts(
+        r#"
+from fastapi import APIRouter, Depends, FastAPI, Security
+from fastapi_limiter.depends import RateLimiter
+from .auth import get_current_user
+
+app = FastAPI(dependencies=[Depends(get_current_user)])
+v1 = APIRouter(prefix="/v1")
+items = APIRouter(prefix="/items", tags=["items"])
+
+@items.api_route("/{item_id}", methods=["GET", "HEAD"], dependencies=[Depends(RateLimiter(times=2, seconds=5))])
+def item(item_id: str, user=Security(get_current_user, scopes=["items:read"])):
+    return {}
+
+v1.include_router(items)
+app.include_router(v1, prefix="/api")
+"#,
+    );
+    let (_, r) = route(&f, "HEAD", "/api/v1/items/{item_id}");
+    assert_eq!(r.methods, vec!["GET", "HEAD"]);
+    assert_eq!(
+        r.middleware,
+        vec![
+            "Depends(get_current_user)",
+            "Depends(RateLimiter(times=2, seconds=5))"
+        ]
+    );
+    assert_eq!(of_kind(&f, "rate_limit").len(), 1);
+    let roles: Vec<_> = f
+        .iter()
+        .filter_map(|f| match &f.data {
+            FactData::RoleCheck(r) => r.role.clone(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(roles, vec!["items:read"]);
+}
+
+#[test]
+fn supabase_look_alikes_and_anon_client() {
+    let f = facts(
+        r#"
+import os
+import boto3
+from fastapi import FastAPI
+from supabase import create_client
+
+app = FastAPI()
+SUPABASE_KEY = os.getenv("SUPABASE_ANON_KEY")
+sb = create_client(os.getenv("SUPABASE_URL"), SUPABASE_KEY)
+
+@app.post("/avatar/{user_id}")
+def upload(user_id: str, file: bytes):
+    sb.storage.from_("avatars").upload(f"{user_id}.png", file)
+    boto3.resource("dynamodb").Table("users").get_item(Key={"id": user_id})
+    # sb.table("secrets").select("*").execute()
+    return sb.rpc("bump_uploads", {"uid": user_id}).execute()
+"#,
+    );
+    let FactData::DbClient(c) = &of_kind(&f, "db_client")[0].data else {
+        unreachable!()
+    };
+    assert_eq!(c.client_kind, "anon");
+    assert_eq!(c.key_env.as_deref(), Some("SUPABASE_ANON_KEY"));
+    let access: Vec<_> = f
+        .iter()
+        .filter_map(|f| match &f.data {
+            FactData::DbAccess(a) => Some(a),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(access.len(), 1, "{access:#?}");
+    assert_eq!(access[0].operation, "rpc");
+    assert_eq!(access[0].table.as_deref(), Some("bump_uploads"));
+    assert_eq!(access[0].client_kind, "anon");
+    assert_eq!(access[0].filters[0].column, "uid");
+    assert_eq!(access[0].filters[0].source, Provenance::Request);
+}
+
+#[test]
+fn jwt_decode_without_verification_is_not_an_auth_check() {
+    let f = facts(
+        r#"
+import jwt
+from fastapi import FastAPI, Header, HTTPException
+
+app = FastAPI()
+SECRET = "x"
+
+@app.get("/peek")
+def peek(authorization: str = Header(...)):
+    claims = jwt.decode(authorization, options={"verify_signature": False})
+    return claims
+
+@app.get("/me")
+def me(authorization: str = Header(...)):
+    claims = jwt.decode(authorization, SECRET, algorithms=["HS256"])
+    return claims
+"#,
+    );
+    let checks = of_kind(&f, "auth_check");
+    assert_eq!(checks.len(), 1);
+    let (_, me) = route(&f, "GET", "/me");
+    assert_eq!(checks[0].scope, me.handler_scope);
+    let FactData::AuthCheck(a) = &checks[0].data else {
+        unreachable!()
+    };
+    assert_eq!(
+        (a.provider.as_str(), a.user_var.as_deref()),
+        ("jwt", Some("claims"))
+    );
+}
+
+#[test]
+fn cors_with_listed_origins_is_not_a_wildcard() {
+    let f = facts(
+        r#"
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+ORIGINS = ["https://app.example.com", "https://admin.example.com"]
+app = FastAPI()
+app.add_middleware(CORSMiddleware, allow_origins=ORIGINS, allow_credentials=True)
+app.add_middleware(CORSMiddleware, allow_origin_regex=".*", allow_credentials=True)
+"#,
+    );
+    let cors: Vec<_> = f
+        .iter()
+        .filter_map(|f| match &f.data {
+            FactData::Cors(c) => Some((c.allow_origin.clone(), c.credentials)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        cors,
+        vec![
+            (
+                "https://app.example.com,https://admin.example.com".to_string(),
+                true
+            ),
+            ("reflect".to_string(), true)
+        ]
+    );
+}
