@@ -126,6 +126,50 @@ fn next_app_reflected_stored_sql_and_email() {
 }
 
 #[test]
+fn flask_app_sql_ssti_xss_and_log_injection() {
+    let recs = scan("flask-shop", "");
+    assert_eq!(
+        keys(&recs),
+        set(&[
+            ("inject.sql", "shop.py", 23),
+            ("inject.log", "shop.py", 43),
+            ("inject.ssti", "shop.py", 56),
+            ("inject.xss", "shop.py", 65),
+            ("inject.xss-stored", "shop.py", 75),
+        ])
+    );
+    let ssti = findings(&recs)
+        .into_iter()
+        .find(|f| f["rule"] == "inject.ssti")
+        .unwrap();
+    assert_eq!(ssti["category"], "inject.xss");
+    let msg = ssti["message"].as_str().unwrap();
+    assert!(msg.contains("reaches `render_template_string` by"), "{msg}");
+}
+
+#[test]
+fn fastapi_app_typed_parameters_are_safe() {
+    let recs = scan("fastapi-notes", "");
+    assert_eq!(
+        keys(&recs),
+        set(&[
+            ("inject.sql", "app/main.py", 25),
+            ("inject.log", "app/main.py", 40),
+            ("inject.xss", "app/main.py", 52),
+        ])
+    );
+    let sql = findings(&recs)
+        .into_iter()
+        .find(|f| f["rule"] == "inject.sql")
+        .unwrap();
+    assert_eq!(sql["details"]["source_expr"], "q");
+    assert!(sql["message"]
+        .as_str()
+        .unwrap()
+        .contains("use bound parameters"));
+}
+
+#[test]
 fn every_input_record_passes_through_in_order() {
     let app_dir = app("express-notes");
     let parsed = sh(

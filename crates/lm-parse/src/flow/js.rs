@@ -1285,27 +1285,59 @@ impl<'c, 'a> Engine<'c, 'a> {
         }
     }
 
+    /// What a helper returns, one run per parameter (at most six) so that each
+    /// parameter reaching the return is seen even when several do.
     fn summarize(&mut self, f: Node<'a>) -> Summary {
+        let params: Vec<Node<'a>> = match f.child_by_field_name("parameters") {
+            Some(ps) => {
+                let mut cur = ps.walk();
+                ps.named_children(&mut cur)
+                    .filter(|p| p.kind() != "comment")
+                    .map(param_pattern)
+                    .collect()
+            }
+            None => f.child_by_field_name("parameter").into_iter().collect(),
+        };
+        let mut s = Summary::default();
+        let runs = params.len().clamp(1, 6);
+        for marked in 0..runs {
+            for r in self.summarize_once(f, &params, marked) {
+                if let Val::Tainted(t) = r {
+                    match t.source_expr.strip_prefix(MARK).map(str::parse::<usize>) {
+                        Some(Ok(i)) => {
+                            if !s.params.iter().any(|(j, _)| *j == i) {
+                                s.params.push((i, *t));
+                            }
+                        }
+                        Some(Err(_)) => {}
+                        None => {
+                            if s.own.is_none() {
+                                s.own = Some(*t);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        s
+    }
+
+    /// The values a helper returns with parameter `marked` tainted by a marker.
+    fn summarize_once(&mut self, f: Node<'a>, params: &[Node<'a>], marked: usize) -> Vec<Val> {
         let saved_scopes = std::mem::take(&mut self.scopes);
         let saved_returns = std::mem::take(&mut self.returns);
         let saved_setters = self.setters.clone();
         self.summarizing = true;
         self.push();
-        if let Some(params) = f.child_by_field_name("parameters") {
-            let mut cur = params.walk();
-            let list: Vec<Node<'a>> = params
-                .named_children(&mut cur)
-                .filter(|p| p.kind() != "comment")
-                .collect();
-            for (i, p) in list.into_iter().enumerate() {
+        for (i, p) in params.iter().enumerate() {
+            let v = if i == marked {
                 let mut t = Taint::source(Provenance::Unknown, format!("{MARK}{i}"));
                 t.whole = true;
-                self.bind(param_pattern(p), Val::taint(t), false);
-            }
-        } else if let Some(p) = f.child_by_field_name("parameter") {
-            let mut t = Taint::source(Provenance::Unknown, format!("{MARK}0"));
-            t.whole = true;
-            self.bind(p, Val::taint(t), false);
+                Val::taint(t)
+            } else {
+                Val::Unknown
+            };
+            self.bind(*p, v, false);
         }
         if let Some(body) = f.child_by_field_name("body") {
             self.visit(body);
@@ -1317,22 +1349,7 @@ impl<'c, 'a> Engine<'c, 'a> {
         self.summarizing = false;
         self.scopes = saved_scopes;
         self.setters = saved_setters;
-        let returns = std::mem::replace(&mut self.returns, saved_returns);
-        let mut s = Summary::default();
-        for r in returns {
-            if let Val::Tainted(t) = r {
-                if let Some(idx) = t.source_expr.strip_prefix(MARK) {
-                    if let Ok(i) = idx.parse::<usize>() {
-                        if !s.params.iter().any(|(j, _)| *j == i) {
-                            s.params.push((i, *t));
-                        }
-                    }
-                } else if s.own.is_none() {
-                    s.own = Some(*t);
-                }
-            }
-        }
-        s
+        std::mem::replace(&mut self.returns, saved_returns)
     }
 
     // ----- sources -----
@@ -1863,13 +1880,28 @@ fn match_source(chain: &[Seg<'_>]) -> Option<Hit> {
     if is_req_root {
         if let Some(Name(p)) = at(1) {
             if let Some(kind) = req_field(p) {
+                // request.headers.get('x-user')
+                if at(2) == Some(Name("get")) && matches!(at(3), Some(Call(_))) && chain.len() == 4
+                {
+                    let mut h = req(kind, name_at(chain, 3));
+                    h.whole = false;
+                    return Some(h);
+                }
                 if call_after(2) {
                     return None;
                 }
                 return Some(req(kind, name_at(chain, 2)));
             }
-            if p == "nextUrl" && at(2) == Some(Name("searchParams")) && !call_after(3) {
-                return Some(req("search_params", name_at(chain, 4)));
+            if p == "nextUrl" && at(2) == Some(Name("searchParams")) {
+                if at(3) == Some(Name("get")) && matches!(at(4), Some(Call(_))) && chain.len() == 5
+                {
+                    let mut h = req("search_params", name_at(chain, 4));
+                    h.whole = false;
+                    return Some(h);
+                }
+                if !call_after(3) {
+                    return Some(req("search_params", None));
+                }
             }
             if matches!(at(2), Some(Call(_))) && chain.len() == 3 {
                 match p {
