@@ -2,12 +2,13 @@
 //! file is too large or cannot be read.
 
 use std::collections::HashMap;
-use std::fs::{File, Metadata};
+
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use lm_core::{Diagnostic, DiagnosticLevel, FileRecord, Record, RelPath};
+use lm_core::{Diagnostic, DiagnosticLevel, FileRecord, Record, RelPath, Role};
 
+use crate::dirfd::{DirCache, FileInfo};
 use crate::language;
 use crate::role::{self, Framework, ProjectProbe};
 use crate::size::format_size;
@@ -19,15 +20,17 @@ pub const STAGE: &str = "lm-files";
 /// When the first block of a file is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum SniffMode {
-    /// Read the first block of every file: exact binary flags, shebangs, JSX and
-    /// directives everywhere, and every unreadable file reported.
+    /// Read only the files whose record depends on their content: names with no known
+    /// language (binary check, shebang), modules whose role a `"use client"` /
+    /// `"use server"` directive decides, client-side `.js` files (JSX), and files whose
+    /// permission bits do not grant read access to everyone (the real readability check).
+    /// Other files with a known text extension are reported as text, known binary formats
+    /// as binary, without being opened.
     #[default]
+    Auto,
+    /// Read the first block of every file: exact binary flags, JSX detection in every
+    /// `.js` file, and every unreadable file reported here rather than by a later stage.
     All,
-    /// Read only what the record needs: files with an unknown or extension-less name
-    /// (binary check, shebang), `.js` files (JSX), and JavaScript/TypeScript modules whose
-    /// role a directive can change. Files with a known text extension are then assumed to
-    /// be text, known binary formats binary.
-    Needed,
 }
 
 /// One output line with what sorting and the summary need.
@@ -124,12 +127,12 @@ impl Classifier {
         }
     }
 
-    /// The record for the regular file at `abs` whose metadata is `meta`. `head` is a
-    /// scratch buffer of at least [`sniff::HEAD_SIZE`] bytes.
-    pub fn file(&self, abs: &Path, meta: &Metadata, head: &mut [u8]) -> Item {
+    /// The record for the regular file at `abs` described by `info`. `head` is a scratch
+    /// buffer of at least [`sniff::HEAD_SIZE`] bytes; files are opened through `dirs`.
+    pub fn file(&self, abs: &Path, info: FileInfo, head: &mut [u8], dirs: &mut DirCache) -> Item {
         let rel_path = self.relative(abs);
         let rel = RelPath::from_path(rel_path);
-        let size = meta.len();
+        let size = info.size;
         if size > self.settings.max_filesize {
             return self.diagnostic(
                 Some(abs),
@@ -152,15 +155,25 @@ impl Classifier {
             Some("js" | "mjs" | "cjs")
         );
         let wants_directive = verdict.directives && language.is_some_and(language::is_js_family);
+        let wants_jsx = is_plain_js
+            && (self.settings.sniff == SniffMode::All
+                || matches!(verdict.role, Role::Client)
+                || wants_directive);
         let read = match self.settings.sniff {
-            SniffMode::All => size > 0,
-            SniffMode::Needed => {
-                size > 0 && ((language.is_none() && !ext_binary) || is_plain_js || wants_directive)
+            SniffMode::All => true,
+            SniffMode::Auto => {
+                (language.is_none() && !ext_binary)
+                    || wants_directive
+                    || wants_jsx
+                    || info.mode & 0o444 != 0o444
             }
         };
         let mut binary = ext_binary;
         if read {
-            let n = match File::open(abs).and_then(|mut f| sniff::read_head(&mut f, head)) {
+            let n = match dirs
+                .open(abs)
+                .and_then(|mut f| sniff::read_head(&mut f, head))
+            {
                 Ok(n) => n,
                 Err(e) => {
                     return self.diagnostic(
@@ -356,8 +369,8 @@ mod tests {
         let mut head = vec![0u8; sniff::HEAD_SIZE];
         let mut get = |p: &str| {
             let abs = root.join(p);
-            let meta = std::fs::metadata(&abs).unwrap();
-            record(&c.file(&abs, &meta, &mut head))
+            let info = FileInfo::from_metadata(&std::fs::metadata(&abs).unwrap());
+            record(&c.file(&abs, info, &mut head, &mut DirCache::new()))
         };
         let page = get("app/dashboard/page.tsx");
         assert_eq!(page["type"], "file");

@@ -73,9 +73,10 @@ pub struct Args {
     #[arg(short = '0', long = "null", requires = "stdin")]
     pub null: bool,
 
-    /// When to read a file's first block: `all` (default) or `needed` (only what the record
-    /// needs: unknown names, `.js` files, modules whose role a directive decides).
-    #[arg(long, value_enum, default_value_t = SniffMode::All, value_name = "WHEN")]
+    /// When to read a file's first 8 KiB: `auto` reads only files whose record depends on
+    /// their content (unknown names, directive-sensitive modules, client `.js` files,
+    /// files not readable by everyone); `all` reads every file (exact binary flags).
+    #[arg(long, value_enum, default_value_t = SniffMode::Auto, value_name = "WHEN")]
     pub sniff: SniffMode,
 
     /// Worker threads (default: one per core).

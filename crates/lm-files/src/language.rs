@@ -185,50 +185,49 @@ pub fn by_shebang(head: &[u8]) -> Option<&'static str> {
 
 /// True when the first block of a `.js` file looks like JSX: a line that starts with a
 /// tag (`<div`, `</Card>`, `<>`), backed by a sign React is in play (a `react` import, a
-/// capitalised component tag, `className=` or a self-closing `/>` at a line end). Lines
-/// of HTML inside template strings (`el.innerHTML = \`<div class="x">\``) alone do not
-/// count.
+/// capitalised component tag, `className=`, `onClick={` or a self-closing `/>` at a line
+/// end). Lines of HTML inside template strings (`el.innerHTML = \`<div class="x">\``)
+/// alone do not count.
 pub fn looks_like_jsx(head: &[u8]) -> bool {
     let mut tag_lines = 0usize;
     let mut react_sign = false;
     for line in head.split(|&b| b == b'\n') {
         let t = trim_ascii(line);
-        if t.is_empty() {
+        if t.len() < 2 || t[0] != b'<' {
             continue;
         }
-        if t.starts_with(b"import ") || t.starts_with(b"const ") || t.starts_with(b"var ") {
-            if contains(t, b"from 'react'")
-                || contains(t, b"from \"react\"")
-                || contains(t, b"require('react')")
-                || contains(t, b"require(\"react\")")
-            {
+        let next = t[1];
+        if next.is_ascii_alphabetic() || next == b'>' || next == b'/' {
+            tag_lines += 1;
+            let component = next.is_ascii_uppercase()
+                || (next == b'/' && t.get(2).is_some_and(u8::is_ascii_uppercase));
+            if component || t.ends_with(b"/>") {
                 react_sign = true;
             }
-            continue;
-        }
-        if t[0] == b'<' && t.len() > 1 {
-            let next = t[1];
-            let opens_tag = next.is_ascii_alphabetic() || next == b'>' || next == b'/';
-            if opens_tag {
-                tag_lines += 1;
-                if next.is_ascii_uppercase()
-                    || (next == b'/' && t.get(2).is_some_and(u8::is_ascii_uppercase))
-                {
-                    react_sign = true;
-                }
-            }
-        }
-        if contains(t, b"className=") || contains(t, b"onClick={") {
-            react_sign = true;
-        }
-        if tag_lines > 0 && t.ends_with(b"/>") {
-            react_sign = true;
-        }
-        if tag_lines >= 1 && react_sign {
-            return true;
         }
     }
-    false
+    if tag_lines == 0 {
+        return false;
+    }
+    react_sign || react_signs().iter().any(|f| f.find(head).is_some())
+}
+
+fn react_signs() -> &'static [memchr::memmem::Finder<'static>] {
+    static SIGNS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::OnceLock::new();
+    SIGNS.get_or_init(|| {
+        [
+            "from 'react'",
+            "from \"react\"",
+            "require('react')",
+            "require(\"react\")",
+            "className=",
+            "onClick={",
+        ]
+        .iter()
+        .map(|s| memchr::memmem::Finder::new(s.as_bytes()))
+        .collect()
+    })
 }
 
 fn trim_ascii(s: &[u8]) -> &[u8] {
@@ -241,10 +240,6 @@ fn trim_ascii(s: &[u8]) -> &[u8] {
         .rposition(|b| !b.is_ascii_whitespace())
         .map_or(start, |e| e + 1);
     &s[start..end]
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    memchr::memmem::find(hay, needle).is_some()
 }
 
 #[cfg(test)]

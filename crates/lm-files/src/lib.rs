@@ -7,6 +7,7 @@
 //! * [`classify`]: one entry to one record; reads at most the first block of a file.
 //! * [`role`]: the table of framework conventions that decides `role` / `role_reason`.
 //! * [`language`]: language by name, extension, shebang, and JSX sniffing of `.js` files.
+//! * [`dirfd`]: stat and open files relative to an open directory handle (speed).
 //! * [`sniff`]: binary check and `"use client"` / `"use server"` directives.
 //! * [`size`]: `--max-filesize` values (`10M`).
 //! * [`cli`]: the command line.
@@ -43,6 +44,7 @@
 
 pub mod classify;
 pub mod cli;
+pub mod dirfd;
 pub mod language;
 pub mod role;
 pub mod size;

@@ -14,8 +14,10 @@
 //!   when it holds `vite.config.*`, `index.html` or `public/index.html`), asked through
 //!   [`ProjectProbe`] only by the rules that need it;
 //! * the module's `"use client"` / `"use server"` directive, applied by
-//!   [`Verdict::with_directive`] to rules marked `directives` (Next.js modules and other
-//!   source whose side is not fixed by its path).
+//!   [`Verdict::with_directive`] to the rules marked `directives`: the Next.js modules
+//!   whose side is not fixed by their path (app router pages and layouts, and other
+//!   modules of a Next.js project). Elsewhere the directives mean nothing and are not
+//!   read.
 
 use lm_core::Role;
 
@@ -699,12 +701,12 @@ pub static RULES: &[Rule] = &[
         Role::Client,
         "browser page or component",
     ),
-    rule_d(
+    rule(
         Match::Check(browser_bundle_src),
         Role::Client,
         "src/ of a Vite/CRA app (browser bundle)",
     ),
-    rule_d(
+    rule(
         Match::All(&[
             Match::Any(&[Match::Dir("components"), Match::Dir("hooks")]),
             Match::Ext(JS),
@@ -713,7 +715,7 @@ pub static RULES: &[Rule] = &[
         "UI components/hooks",
     ),
     // Fallbacks.
-    rule_d(
+    rule(
         Match::Ext(JS),
         Role::Shared,
         "source with no framework convention",

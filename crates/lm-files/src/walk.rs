@@ -10,6 +10,7 @@ use lm_core::DiagnosticLevel;
 use rayon::prelude::*;
 
 use crate::classify::{Classifier, Item};
+use crate::dirfd::DirCache;
 use crate::sniff::HEAD_SIZE;
 
 /// The project ignore file, read like `.gitignore` in every directory.
@@ -120,6 +121,7 @@ impl<'s> ParallelVisitorBuilder<'s> for Visitors<'s> {
             stop: self.stop,
             batch: Vec::with_capacity(BATCH),
             head: vec![0; HEAD_SIZE],
+            dirs: DirCache::new(),
         })
     }
 }
@@ -130,6 +132,7 @@ struct Visitor<'s> {
     stop: &'s AtomicBool,
     batch: Vec<Item>,
     head: Vec<u8>,
+    dirs: DirCache,
 }
 
 impl Visitor<'_> {
@@ -151,11 +154,21 @@ impl Visitor<'_> {
             // devices are not source files (and opening a FIFO would block).
             return None;
         }
-        let meta = match entry.metadata() {
+        let info = match self.dirs.stat(entry.path()) {
             Ok(m) => m,
-            Err(e) => return Some(error_item(self.classifier, &e)),
+            Err(e) => {
+                return Some(self.classifier.diagnostic(
+                    Some(entry.path()),
+                    DiagnosticLevel::Warning,
+                    "unreadable",
+                    format!("cannot read metadata: {e}"),
+                ))
+            }
         };
-        Some(self.classifier.file(entry.path(), &meta, &mut self.head))
+        Some(
+            self.classifier
+                .file(entry.path(), info, &mut self.head, &mut self.dirs),
+        )
     }
 }
 
@@ -249,8 +262,8 @@ pub fn list(
         let batch: Vec<Item> = chunk
             .par_iter()
             .map_init(
-                || vec![0u8; HEAD_SIZE],
-                |head, p| {
+                || (vec![0u8; HEAD_SIZE], DirCache::new()),
+                |(head, dirs), p| {
                     let (c, abs) = match (&cwd, p.is_absolute()) {
                         (Some(cwd), true) if p.starts_with(cwd) => {
                             (here, p.strip_prefix(cwd).unwrap_or(p).to_path_buf())
@@ -258,7 +271,7 @@ pub fn list(
                         (_, true) => (absolute, p.clone()),
                         (_, false) => (here, p.clone()),
                     };
-                    stdin_entry(c, &abs, head)
+                    stdin_entry(c, &abs, head, dirs)
                 },
             )
             .collect();
@@ -268,10 +281,10 @@ pub fn list(
     }
 }
 
-fn stdin_entry(c: &Classifier, path: &Path, head: &mut [u8]) -> Item {
+fn stdin_entry(c: &Classifier, path: &Path, head: &mut [u8], dirs: &mut DirCache) -> Item {
     let abs = c.root().join(path);
-    match std::fs::metadata(&abs) {
-        Ok(m) if m.is_file() => c.file(&abs, &m, head),
+    match dirs.stat(&abs) {
+        Ok(info) if info.is_file => c.file(&abs, info, head, dirs),
         Ok(_) => c.diagnostic(
             Some(&abs),
             DiagnosticLevel::Info,
