@@ -21,8 +21,15 @@ if [[ ! -d "$osv" || ! -f "$corpus/package-lock.json" ]]; then
   exit 0
 fi
 
-(cd "$repo" && cargo build --release --quiet --bin lm-deps)
-bin="$repo/target/release/lm-deps"
+# The lm-deps binary; when the whole `lm` package does not build (another stage in
+# progress), the crate's example, which is the same main, is used instead.
+if (cd "$repo" && cargo build --release --quiet --bin lm-deps); then
+  bin="$repo/target/release/lm-deps"
+else
+  echo "deps.sh: the lm package did not build; using the lm-deps crate's example binary" >&2
+  (cd "$repo" && cargo build --release --quiet -p lm-deps --example lm-deps)
+  bin="$repo/target/release/examples/lm-deps"
+fi
 mkdir -p "$out/corpus" "$out/gen10k"
 cp "$corpus/package.json" "$corpus/package-lock.json" "$out/corpus/"
 

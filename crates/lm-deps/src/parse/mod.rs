@@ -255,4 +255,30 @@ mod tests {
             }
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+        /// Valid seeds with random splices never panic any parser.
+        #[test]
+        fn mutated_seeds_never_panic(cut in 0usize..4000, insert in ".{0,12}", pick in 0usize..6) {
+            let seeds = [
+                include_str!("../../../../tests/fixtures/deps/npm-app/package-lock.json"),
+                include_str!("../../../../tests/fixtures/deps/mixed/yarn.lock"),
+                include_str!("../../../../tests/fixtures/deps/rust-app/Cargo.lock"),
+                include_str!("../../../../tests/fixtures/deps/py-app/requirements.txt"),
+                include_str!("../../../../tests/fixtures/deps/npm-app/package.json"),
+                "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      a:\n        specifier: ^1\n        version: 1.0.0(b@2.0.0)\npackages:\n  a@1.0.0:\n    resolution: {integrity: x}\n",
+            ];
+            let seed = seeds[pick];
+            let mut cut = cut.min(seed.len());
+            while !seed.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let text = format!("{}{}{}", &seed[..cut], insert, &seed[cut..]);
+            for f in [Format::NpmLock, Format::YarnLock, Format::CargoLock, Format::Requirements, Format::PackageJson, Format::PnpmLock, Format::BunLock, Format::PoetryLock, Format::UvLock, Format::PipfileLock, Format::GoMod, Format::GoSum] {
+                let _ = parse(f, "x/y", &text, &mut |_| None);
+            }
+        }
+    }
 }

@@ -46,7 +46,28 @@ fn git_source(url: &str) -> Source {
 /// Reads one PEP 508 requirement string into a dependency (`None` when it does not
 /// parse; the message says why).
 pub fn pep508_dep(req: &str, kind: DepKind, line: u64) -> Result<ManifestDep, String> {
-    let r = Requirement::<VerbatimUrl>::from_str(req.trim()).map_err(|e| e.message.to_string())?;
+    let req = req.trim();
+    // pep508_rs 0.9 panics on some names that its own grammar accepted (found by
+    // fuzzing: `y.`), so names are checked against PEP 508 first and any remaining
+    // panic is contained.
+    let name_end = req
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+        .unwrap_or(req.len());
+    let name = &req[..name_end];
+    if name.is_empty()
+        || !name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        || !name.ends_with(|c: char| c.is_ascii_alphanumeric())
+    {
+        return Err(format!(
+            "`{}` is not a valid package name",
+            name.chars().take(80).collect::<String>()
+        ));
+    }
+    let parsed = std::panic::catch_unwind(|| {
+        Requirement::<VerbatimUrl>::from_str(req).map_err(|e| e.message.to_string())
+    })
+    .map_err(|_| "requirement could not be parsed".to_string())?;
+    let r = parsed?;
     let name = r.name.to_string();
     let (spec, source) = match &r.version_or_url {
         None => (String::new(), Source::Registry),
@@ -798,6 +819,13 @@ mod tests {
         assert_eq!(get("django").line, 10);
         assert_eq!(ms[1].path, "app/base.txt");
         assert_eq!(ms[1].deps[0].name, "urllib3");
+    }
+
+    #[test]
+    fn names_pep508_rs_would_panic_on_are_errors() {
+        assert!(pep508_dep("y.", DepKind::Normal, 1).is_err());
+        assert!(pep508_dep("-x==1", DepKind::Normal, 1).is_err());
+        assert!(pep508_dep("ok.name==1", DepKind::Normal, 1).is_ok());
     }
 
     #[test]
