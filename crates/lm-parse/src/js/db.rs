@@ -428,16 +428,19 @@ pub fn extract_clients(file: &mut JsFile<'_>) {
             else {
                 continue;
             };
-            let (var, _) = binding_of_creation(file, call);
-            let Some(var) = var else { continue };
-            file.clients.push(Client {
-                var,
-                scope: syntax::enclosing_function(call).map(|f| file.scope_range(f)),
-                library: h.library.clone(),
-                kind: h.kind.clone(),
-                helper: false,
-            });
-            continue;
+            (
+                match h.library.as_str() {
+                    "supabase" => "supabase",
+                    "prisma" => "prisma",
+                    "drizzle" => "drizzle",
+                    "pg" => "pg",
+                    "postgres" => "postgres",
+                    "mysql2" => "mysql2",
+                    "mongoose" => "mongoose",
+                    _ => "unknown",
+                },
+                h.kind.clone(),
+            )
         } else {
             continue;
         };

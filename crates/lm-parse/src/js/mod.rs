@@ -43,6 +43,18 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut Extraction) {
     if !ctx.lang.is_js_family() {
         return;
     }
+    if let Some(e) = query::error(ctx.lang) {
+        out.diagnostics.push(
+            lm_core::Diagnostic::new(
+                lm_core::DiagnosticLevel::Error,
+                "lm-parse",
+                "query-error",
+                format!("internal query does not compile: {e}"),
+            )
+            .with_path(&ctx.file.path),
+        );
+        return;
+    }
     let feats = prefilter::scan(&ctx.file.path, ctx.src);
     if !feats.has(Features::APP) {
         if feats.has(Features::ENV) {

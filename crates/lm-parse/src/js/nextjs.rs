@@ -541,6 +541,26 @@ fn middleware(file: &mut JsFile<'_>) {
     if let Some(h) = handler {
         file.ctx.add_handler(h);
         file.add_request_function(h);
+        // Helpers it delegates to (`return updateSession(request)`): consumers follow
+        // them to their `function` facts in other files.
+        let r = h.byte_range();
+        for c in file.calls_in(&r) {
+            let Some(callee) = syntax::callee(c) else {
+                continue;
+            };
+            if callee.kind() != "identifier" {
+                continue;
+            }
+            let name = file.text(callee);
+            let local = file.import_of(name).is_some_and(|i| {
+                i.source.starts_with('.')
+                    || i.source.starts_with("@/")
+                    || i.source.starts_with("~/")
+            });
+            if local && !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        }
     }
     let auth_calls = file
         .calls

@@ -25,28 +25,41 @@ pub struct JsQueries {
 }
 
 impl JsQueries {
-    fn compile(lang: &Language) -> Option<JsQueries> {
-        Some(JsQueries {
-            scan: Query::new(lang, SCAN_SCM).ok()?,
-            functions: Query::new(lang, FUNCTIONS_SCM).ok()?,
-            env: Query::new(lang, ENV_SCM).ok()?,
+    fn compile(lang: &Language) -> Result<JsQueries, String> {
+        let q =
+            |name: &str, src: &str| Query::new(lang, src).map_err(|e| format!("{name}.scm: {e}"));
+        Ok(JsQueries {
+            scan: q("scan", SCAN_SCM)?,
+            functions: q("functions", FUNCTIONS_SCM)?,
+            env: q("env", ENV_SCM)?,
         })
     }
 }
 
-static JS_Q: LazyLock<Option<JsQueries>> = LazyLock::new(|| JsQueries::compile(&JAVASCRIPT));
-static TS_Q: LazyLock<Option<JsQueries>> = LazyLock::new(|| JsQueries::compile(&TYPESCRIPT));
-static TSX_Q: LazyLock<Option<JsQueries>> = LazyLock::new(|| JsQueries::compile(&TSX));
+type Compiled = LazyLock<Result<JsQueries, String>>;
 
-/// The queries for a JavaScript-family language (None for others, or if a query does
-/// not compile, which the tests rule out).
-pub fn for_lang(lang: Lang) -> Option<&'static JsQueries> {
+static JS_Q: Compiled = LazyLock::new(|| JsQueries::compile(&JAVASCRIPT));
+static TS_Q: Compiled = LazyLock::new(|| JsQueries::compile(&TYPESCRIPT));
+static TSX_Q: Compiled = LazyLock::new(|| JsQueries::compile(&TSX));
+
+fn compiled(lang: Lang) -> Option<&'static Result<JsQueries, String>> {
     match lang {
-        Lang::JavaScript | Lang::Jsx => JS_Q.as_ref(),
-        Lang::TypeScript => TS_Q.as_ref(),
-        Lang::Tsx => TSX_Q.as_ref(),
+        Lang::JavaScript | Lang::Jsx => Some(&JS_Q),
+        Lang::TypeScript => Some(&TS_Q),
+        Lang::Tsx => Some(&TSX_Q),
         _ => None,
     }
+}
+
+/// The queries for a JavaScript-family language (None for others, or if a query does
+/// not compile, which the tests rule out and [`error`] reports).
+pub fn for_lang(lang: Lang) -> Option<&'static JsQueries> {
+    compiled(lang)?.as_ref().ok()
+}
+
+/// Why the queries of a language did not compile, if they did not.
+pub fn error(lang: Lang) -> Option<&'static str> {
+    compiled(lang)?.as_ref().err().map(String::as_str)
 }
 
 /// Index of a capture name in a query (panics only on a programming error, caught by tests).

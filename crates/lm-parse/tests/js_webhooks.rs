@@ -1,0 +1,148 @@
+//! Webhook handlers: verification, payload use before it, failing open, idempotency.
+
+mod js_support;
+
+use js_support::*;
+
+#[test]
+fn stripe_verified_and_idempotent() {
+    let src = r#"
+import Stripe from "stripe";
+import { headers } from "next/headers";
+import { createClient } from "@supabase/supabase-js";
+
+const stripe = new Stripe(process.env.STRIPE_SECRET_KEY!);
+const supabaseAdmin = createClient(process.env.NEXT_PUBLIC_SUPABASE_URL!, process.env.SUPABASE_SERVICE_ROLE_KEY!);
+
+export async function POST(req: Request) {
+  const body = await req.text();
+  const sig = (await headers()).get("stripe-signature")!;
+  let event: Stripe.Event;
+  try {
+    event = stripe.webhooks.constructEvent(body, sig, process.env.STRIPE_WEBHOOK_SECRET!);
+  } catch (err) {
+    return new Response("bad signature", { status: 400 });
+  }
+  const { error: dupe } = await supabaseAdmin.from("stripe_events").insert({ id: event.id });
+  if (dupe) return new Response("duplicate", { status: 200 });
+  if (event.type === "checkout.session.completed") {
+    const session = event.data.object as Stripe.Checkout.Session;
+    await supabaseAdmin.from("subscriptions").upsert({ user_id: session.client_reference_id, status: "active" });
+  }
+  return new Response("ok");
+}
+"#;
+    let f = facts("app/api/webhooks/stripe/route.ts", src);
+    let (_, r) = route(&f, "/api/webhooks/stripe", "POST");
+    assert!(r.public);
+    let w = webhooks(&f);
+    assert_eq!(w.len(), 1);
+    let (wf, w) = w[0];
+    assert_eq!(wf.scope, r.handler_scope);
+    assert_eq!(w.provider, "stripe");
+    assert!(w.verified);
+    assert_eq!(
+        w.verify_method.as_deref(),
+        Some("stripe.webhooks.constructEvent")
+    );
+    assert_eq!(w.verify_line, Some(14));
+    assert!(!w.payload_used_before_verify);
+    assert!(!w.fails_open);
+    assert!(w.side_effects);
+    assert!(w.idempotent, "{w:#?}");
+    assert!(w
+        .idempotency_evidence
+        .as_deref()
+        .unwrap()
+        .contains("stripe_events"));
+}
+
+#[test]
+fn stripe_parsed_before_verification_and_not_idempotent() {
+    let src = r#"
+import Stripe from "stripe";
+const stripe = new Stripe(process.env.STRIPE_SECRET_KEY);
+export default async function handler(req, res) {
+  const event = req.body;
+  if (event.type === "invoice.paid") {
+    await prisma.user.update({ where: { stripeCustomerId: event.data.object.customer }, data: { plan: "pro" } });
+  }
+  res.json({ received: true });
+}
+"#;
+    let f = facts("pages/api/stripe-webhook.js", src);
+    let (_, w) = webhooks(&f)[0];
+    assert_eq!(w.provider, "stripe");
+    assert!(!w.verified);
+    assert!(w.side_effects);
+    assert!(!w.idempotent);
+}
+
+#[test]
+fn json_before_verify_and_fail_open_secret() {
+    let src = r#"
+import { Webhook } from "svix";
+export async function POST(req: Request) {
+  const payload = await req.json();
+  await db.insert(users).values({ clerkId: payload.data.id });
+  const secret = process.env.CLERK_WEBHOOK_SECRET;
+  if (secret) {
+    const wh = new Webhook(secret);
+    wh.verify(JSON.stringify(payload), Object.fromEntries(req.headers));
+  }
+  return new Response("ok");
+}
+"#;
+    let f = facts("app/api/webhooks/clerk/route.ts", src);
+    let (_, w) = webhooks(&f)[0];
+    assert_eq!(w.provider, "clerk");
+    assert!(w.verified);
+    assert_eq!(w.verify_method.as_deref(), Some("wh.verify"));
+    assert!(w.payload_used_before_verify);
+    assert!(w.fails_open);
+}
+
+#[test]
+fn hand_written_hmac_timing() {
+    let unsafe_cmp = r#"
+import crypto from "crypto";
+export async function POST(req: Request) {
+  const raw = await req.text();
+  const signature = req.headers.get("x-signature") ?? "";
+  const digest = crypto.createHmac("sha256", process.env.LEMONSQUEEZY_WEBHOOK_SECRET!).update(raw).digest("hex");
+  if (digest !== signature) {
+    return new Response("invalid", { status: 401 });
+  }
+  const event = JSON.parse(raw);
+  await supabase.from("orders").insert({ id: event.data.id });
+  return new Response("ok");
+}
+"#;
+    let f = facts("app/api/lemonsqueezy/webhook/route.ts", unsafe_cmp);
+    let (_, w) = webhooks(&f)[0];
+    assert_eq!(w.provider, "lemonsqueezy");
+    assert!(w.verified);
+    assert_eq!(w.timing_safe, Some(false));
+    assert!(!w.payload_used_before_verify);
+    let safe = unsafe_cmp.replace(
+        "if (digest !== signature) {",
+        "if (!crypto.timingSafeEqual(Buffer.from(digest), Buffer.from(signature))) {",
+    );
+    let f = facts("app/api/lemonsqueezy/webhook/route.ts", &safe);
+    let (_, w) = webhooks(&f)[0];
+    assert_eq!(w.timing_safe, Some(true));
+    assert_eq!(w.verify_method.as_deref(), Some("crypto.timingSafeEqual"));
+}
+
+#[test]
+fn ordinary_routes_are_not_webhooks() {
+    let src = r#"
+export async function POST(req: Request) {
+  const body = await req.json();
+  await prisma.post.create({ data: { title: body.title } });
+  return Response.json({ ok: true });
+}
+"#;
+    let f = facts("app/api/posts/route.ts", src);
+    assert!(webhooks(&f).is_empty());
+}
