@@ -148,6 +148,12 @@ impl Schema {
         ] {
             stmts.extend(ix.of_kind(kind).map(|(i, _)| i));
         }
+        // Migrations are the history of the schema; when there are any, other SQL files
+        // (dumps, seeds, "run this in the SQL editor" scripts) are not replayed into it.
+        let in_migrations = |p: &str| p.starts_with("migrations/") || p.contains("/migrations/");
+        if stmts.iter().any(|&i| in_migrations(&ix.facts[i].path)) {
+            stmts.retain(|&i| in_migrations(&ix.facts[i].path));
+        }
         stmts.sort_by(|&a, &b| {
             let (fa, fb) = (&ix.facts[a], &ix.facts[b]);
             fa.path

@@ -355,15 +355,37 @@ fn service_role_in_client(ctx: &mut Ctx<'_>) {
         let Some(role) = ctx.ix.role(&f.path) else {
             continue;
         };
-        if !role.browser_visible() || seen_paths.contains(&f.path) {
+        let public_env = |name: &str| {
+            [
+                "VITE_",
+                "NEXT_PUBLIC_",
+                "EXPO_PUBLIC_",
+                "REACT_APP_",
+                "PUBLIC_",
+            ]
+            .iter()
+            .any(|p| name.starts_with(p))
+        };
+        // Shared code that reads its key from a bundler-public variable runs in the
+        // browser too.
+        let bundled = role == lm_core::Role::Shared
+            && match &f.data {
+                FactData::DbClient(c) => c.key_env.as_deref().is_some_and(public_env),
+                _ => false,
+            };
+        if !(role.browser_visible() || bundled) || seen_paths.contains(&f.path) {
             continue;
         }
         seen_paths.push(f.path.clone());
         let var = var.map(|v| format!(" `{v}`")).unwrap_or_default();
         let message = format!(
-            "{} {kind} a service-role Supabase client{var} in browser code ({} file): it bypasses every RLS policy and its key ships to every visitor — move the privileged work to a server route or edge function and use the anon key with RLS here.",
+            "{} {kind} a service-role Supabase client{var} in browser code ({}): it bypasses every RLS policy and its key ships to every visitor — move the privileged work to a server route or edge function and use the anon key with RLS here.",
             f.path,
-            role.as_str()
+            if bundled {
+                "its key comes from a bundler-public variable".to_string()
+            } else {
+                format!("{} file", role.as_str())
+            }
         );
         let mut fd = finding(
             "authz.service-role-in-client",
