@@ -428,3 +428,35 @@ fn deeply_nested_expressions_do_not_overflow() {
     src.push_str("1; pool.query(`select ${x}`); });");
     let _ = sinks("deep.js", &src);
 }
+
+#[test]
+fn plain_text_responses_are_not_html() {
+    let src = r#"
+app.get('/a', (req, res) => {
+  res.type('text/plain');
+  res.send(`You searched for ${req.query.q}`);
+});
+app.get('/b', (req, res) => {
+  res.set('Content-Type', 'text/html; charset=utf-8');
+  res.send(`You searched for ${req.query.q}`);
+});
+"#;
+    let s = dangerous("server.js", src, "html");
+    let lines: Vec<u64> = s.iter().map(|(l, _)| *l).collect();
+    assert_eq!(lines, vec![8], "{s:#?}");
+}
+
+#[test]
+fn replacement_text_flows_into_templates() {
+    let src = r#"
+app.get('/page', (req, res) => {
+  const page = TEMPLATE.replace('{{name}}', req.query.name);
+  const safe = TEMPLATE.replace('{{name}}', escapeHtml(req.query.name));
+  document.body.innerHTML = page;
+  document.body.innerHTML = safe;
+});
+"#;
+    let s = dangerous("a.js", src, "html");
+    let lines: Vec<u64> = s.iter().map(|(l, _)| *l).collect();
+    assert_eq!(lines, vec![5], "{s:#?}");
+}

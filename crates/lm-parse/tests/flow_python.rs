@@ -198,3 +198,30 @@ def migrate(cursor, table):
     assert!(dangerous("migrate.py", src, "sql").is_empty());
     assert!(dangerous("migrate.py", src, "log").is_empty());
 }
+
+#[test]
+fn flask_module_request_and_url_in_templates() {
+    let src = r#"
+import flask
+
+app = flask.Flask(__name__)
+
+@app.route("/error")
+def error():
+    template = "<h1>Not found: %s</h1>" % flask.request.url
+    app.logger.info("not found: %s", flask.request.url)
+    return flask.render_template_string(template), 404
+
+@app.route("/x")
+def x():
+    page = open("page.html").read()
+    return flask.make_response(page.replace("{{ q }}", flask.request.args.get("q")))
+"#;
+    let t = dangerous("errors.py", src, "template");
+    assert_eq!(t.len(), 1, "{:#?}", sinks("errors.py", src));
+    assert_eq!(t[0].0, 10);
+    // A URL is percent-encoded: no CR/LF reaches the log.
+    assert!(dangerous("errors.py", src, "log").is_empty());
+    let h = dangerous("errors.py", src, "html");
+    assert_eq!(h.iter().map(|(l, _)| *l).collect::<Vec<_>>(), vec![15]);
+}

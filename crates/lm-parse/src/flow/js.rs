@@ -163,6 +163,8 @@ struct Engine<'c, 'a> {
 }
 
 const MARK: &str = "\u{0}param";
+/// Scope marker: this function made its response plain text or JSON.
+const PLAIN_RESPONSE: &str = "\u{0}plain-response";
 
 impl<'c, 'a> Engine<'c, 'a> {
     fn new(ctx: &'c Ctx<'a>) -> Self {
@@ -1185,7 +1187,12 @@ impl<'c, 'a> Engine<'c, 'a> {
                         return stringify(rv).sanitize("replace(<>)", kinds::HTML);
                     }
                 }
-                return stringify(rv);
+                // The replacement text flows into the result.
+                let with = match arg_nodes.get(1) {
+                    Some(a) if !is_function_kind(a.kind()) => self.eval(*a),
+                    _ => Val::Const,
+                };
+                return stringify(rv.join(with.via("replace")));
             }
             if let Val::Tainted(mut t) = rv {
                 if m == "get" || m == "getAll" {
@@ -1499,8 +1506,29 @@ impl<'c, 'a> Engine<'c, 'a> {
             }
             return;
         }
+        // `res.type('text/plain')`, `res.set('Content-Type', 'application/json')`: the
+        // response is not HTML any more.
+        if matches!(
+            method,
+            "set" | "setHeader" | "header" | "type" | "contentType"
+        ) && is_response_object(obj_text)
+        {
+            let t = self.text(args).to_ascii_lowercase();
+            if (method != "type" && method != "contentType" && !t.contains("content-type"))
+                || t.contains("html")
+            {
+                return;
+            }
+            if t.contains("text/plain") || t.contains("json") || t.contains("'text'") {
+                self.declare(PLAIN_RESPONSE, Val::Const);
+            }
+            return;
+        }
         // Express responses: strings are sent as text/html.
-        if matches!(method, "send" | "write" | "end") && is_response_object(obj_text) {
+        if matches!(method, "send" | "write" | "end")
+            && is_response_object(obj_text)
+            && self.lookup(PLAIN_RESPONSE).is_none()
+        {
             let a = arg_nodes[0];
             if a.kind() != "object" && a.kind() != "array" {
                 let v = self.eval(a);

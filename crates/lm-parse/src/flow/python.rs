@@ -882,7 +882,9 @@ impl<'c, 'a> Engine<'c, 'a> {
                 if pat.contains("\\n") || pat.contains("\\r") {
                     return stringify(rv).sanitize("replace(newlines)", kinds::LOG);
                 }
-                return stringify(rv);
+                // The replacement text flows into the result.
+                let with = pos.get(1).map(|a| self.eval(*a)).unwrap_or(Val::Const);
+                return stringify(rv.join(with.via("replace")));
             }
             if matches!(
                 m,
@@ -1051,6 +1053,10 @@ impl<'c, 'a> Engine<'c, 'a> {
         }
         let mut t = Taint::source(origin, self.ctx.short(node, 80));
         t.whole = whole && name.is_none();
+        if kind == "url" {
+            // A request URL is percent-encoded: it cannot carry CR/LF into a log line.
+            t = t.sanitized("percent-encoded URL", kinds::LOG);
+        }
         Some(Val::taint(t))
     }
 
@@ -1251,6 +1257,10 @@ fn match_source(chain: &[Seg<'_>]) -> Option<(&'static str, Option<String>, Prov
         Some(Call(Some(a))) => Some(a.to_string()),
         _ => None,
     };
+    // `flask.request.args` reads like `request.args`.
+    if at(0) == Some(Name("flask")) && at(1) == Some(Name("request")) {
+        return match_source(&chain[1..]);
+    }
     let root = match at(0) {
         Some(Name(r)) => r,
         _ => return None,
@@ -1287,6 +1297,14 @@ fn match_source(chain: &[Seg<'_>]) -> Option<(&'static str, Option<String>, Prov
                 return None;
             }
             return Some((kind, name_at(2), req, true));
+        }
+        if matches!(
+            p,
+            "url" | "full_path" | "path" | "base_url" | "url_root" | "host_url"
+        ) && !calls_after(2)
+            && chain.len() == 2
+        {
+            return Some(("url", None, req, false));
         }
         if matches!(at(2), Some(Call(_))) && !calls_after(3) {
             return match p {
