@@ -1,8 +1,7 @@
 //! `lm-report`: reads the whole record stream of an `lm` pipeline and writes one report.
 //!
 //! * [`collect`]: reads `finding`, `diagnostic` and `file` records (others are ignored).
-//! * [`model`]: de-duplication (same rule, path and line: reported once, highest severity
-//!   kept), inline suppressions, baselines, sorting and totals.
+//! * [`model`]: de-duplication, inline suppressions, baselines, sorting and totals.
 //! * [`suppress`]: `lm-ignore: <rule-or-category> <reason>` comments.
 //! * [`baseline`]: baseline files of accepted fingerprints.
 //! * [`source`]: reading scanned files for code frames and suppressions.
@@ -24,6 +23,9 @@
 //!   baselined ones, nor findings below `--min-severity`.
 //! * `--write-baseline` writes every unsuppressed finding (all severities) and the run
 //!   then treats them as baselined, so it exits 0 unless an error occurs.
+//! * Duplicates (same rule, path, line and fingerprint) are reported once, keeping the
+//!   highest severity. Findings of one rule on one line with different fingerprints (two
+//!   advisories of one package, two secrets on one line) are distinct and all reported.
 //! * A finding whose stage left `fingerprint` empty gets one from its rule, path and
 //!   evidence (or message), never its line.
 

@@ -33,7 +33,7 @@ pub struct Entry {
     pub finding: Finding,
     /// What happens to it.
     pub status: Status,
-    /// How many more records reported the same rule, path and line.
+    /// How many more records reported the same rule, path, line and fingerprint.
     pub duplicates: u64,
 }
 
@@ -100,23 +100,30 @@ impl Report {
         options: Options,
     ) -> Report {
         let mut entries: Vec<Entry> = Vec::with_capacity(stream.findings.len());
-        let mut seen: HashMap<(String, String, u64), usize> = HashMap::new();
+        let mut seen: HashMap<(String, String, u64, String), usize> = HashMap::new();
         for f in &stream.findings {
-            let key = (f.rule.clone(), f.path.clone(), f.line);
+            let mut f = f.clone();
+            if f.fingerprint.is_empty() {
+                f.fingerprint = fallback_fingerprint(&f);
+            }
+            let key = (
+                f.rule.clone(),
+                f.path.clone(),
+                f.line,
+                f.fingerprint.clone(),
+            );
             match seen.get(&key) {
                 Some(&i) => {
                     let e = &mut entries[i];
                     e.duplicates += 1;
                     if f.severity > e.finding.severity {
-                        let dups = e.duplicates;
-                        e.finding = f.clone();
-                        e.duplicates = dups;
+                        e.finding = f;
                     }
                 }
                 None => {
                     seen.insert(key, entries.len());
                     entries.push(Entry {
-                        finding: f.clone(),
+                        finding: f,
                         status: Status::Active,
                         duplicates: 0,
                     });
@@ -125,9 +132,6 @@ impl Report {
         }
         let mut diagnostics = stream.diagnostics.clone();
         for e in &mut entries {
-            if e.finding.fingerprint.is_empty() {
-                e.finding.fingerprint = fallback_fingerprint(&e.finding);
-            }
             if let Some(lines) = sources.lines(&e.finding) {
                 let f = &e.finding;
                 if let Some((d, at)) = suppress::find(&lines, f.line, &f.rule, f.category.as_str())
@@ -263,7 +267,7 @@ mod tests {
         let r = build(
             vec![
                 finding("r.a", Severity::Medium, "b.js", 3, "1"),
-                finding("r.a", Severity::High, "b.js", 3, "2"),
+                finding("r.a", Severity::High, "b.js", 3, "1"),
                 finding("r.a", Severity::High, "b.js", 4, "3"),
                 finding("r.b", Severity::Low, "a.js", 3, "4"),
             ],
@@ -278,6 +282,40 @@ mod tests {
         assert_eq!((t.shown, t.duplicates, t.files), (3, 1, 2));
         assert_eq!(t.by_severity[&Severity::High], 2);
         assert_eq!(t.by_severity[&Severity::Critical], 0);
+    }
+
+    #[test]
+    fn same_line_findings_with_different_fingerprints_are_distinct() {
+        // Two advisories of one package, reported on the package's lockfile line.
+        let r = build(
+            vec![
+                finding(
+                    "deps.known-advisory",
+                    Severity::High,
+                    "package-lock.json",
+                    42,
+                    "a1",
+                ),
+                finding(
+                    "deps.known-advisory",
+                    Severity::High,
+                    "package-lock.json",
+                    42,
+                    "a2",
+                ),
+                finding(
+                    "deps.known-advisory",
+                    Severity::High,
+                    "package-lock.json",
+                    42,
+                    "a2",
+                ),
+            ],
+            None,
+            Severity::Info,
+        );
+        assert_eq!(r.entries.len(), 2);
+        assert_eq!(r.totals().duplicates, 1);
     }
 
     #[test]

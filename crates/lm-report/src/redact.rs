@@ -40,7 +40,7 @@ pub fn mask_span(line: &str, column: u64, end_column: u64) -> String {
 
 fn token_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"[A-Za-z0-9_\-+/=.~]{16,}").expect("valid regex"))
+    RE.get_or_init(|| Regex::new(r"[A-Za-z0-9_\-+/.~]{16,}={0,2}").expect("valid regex"))
 }
 
 fn assign_re() -> &'static Regex {
@@ -83,6 +83,29 @@ pub fn mask_tokens(line: &str) -> String {
             let letters = t.chars().any(|c| c.is_ascii_alphabetic());
             let digits = t.chars().any(|c| c.is_ascii_digit());
             if letters && digits && !t.contains(STARS) {
+                mask_value(t)
+            } else {
+                t.to_string()
+            }
+        })
+        .into_owned()
+}
+
+fn long_token_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"[A-Za-z0-9_\-+/]{24,}={0,2}").expect("valid regex"))
+}
+
+/// Masks long key-like tokens (24 or more characters of a key alphabet, with at least three
+/// letters and three digits): a secret that happens to sit next to a non-secret finding is
+/// not printed either. Ordinary code, paths and URLs (split by `.` and `:`) are left alone.
+pub fn mask_long_tokens(line: &str) -> String {
+    long_token_re()
+        .replace_all(line, |c: &regex::Captures<'_>| {
+            let t = &c[0];
+            let letters = t.chars().filter(|c| c.is_ascii_alphabetic()).count();
+            let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
+            if letters >= 3 && digits >= 3 {
                 mask_value(t)
             } else {
                 t.to_string()
@@ -172,6 +195,20 @@ mod tests {
         assert_eq!(mask_tokens(code), code);
         let path = "import { createClient } from '@supabase/supabase-js';";
         assert_eq!(mask_tokens(path), path);
+    }
+
+    #[test]
+    fn long_tokens_are_masked_in_any_frame_but_code_is_not() {
+        let m = mask_long_tokens(&format!("fetch(url, {{ key: \"{KEY}\" }})"));
+        assert!(!m.contains(&KEY[8..]), "{m}");
+        for code in [
+            "import Button from \"@/components/ui/button-group-horizontal\";",
+            "const resolved = \"https://registry.npmjs.org/axios/-/axios-1.5.0.tgz\";",
+            "const token = req.headers.authorization?.replace(\"Bearer \", \"\");",
+            "className=\"grid grid-cols-1 md:grid-cols-2 lg:grid-cols-3\"",
+        ] {
+            assert_eq!(mask_long_tokens(code), code);
+        }
     }
 
     #[test]

@@ -55,7 +55,8 @@ pub const HIDDEN_SECRET_LINE: &str = "‹line hidden: it holds a secret›";
 /// The three-line code frame of a finding (the line before, the finding's line, the line
 /// after), or `None` when the file cannot be read or the line is not in it.
 ///
-/// For `secret.*` findings no secret is ever printed: the finding's line shows with the
+/// Long key-like tokens are masked in every frame ([`redact::mask_long_tokens`]). For
+/// `secret.*` findings no secret is ever printed: the finding's line shows with the
 /// reported span masked (and any other credential-looking token masked too) when the
 /// finding gives a one-line span, and is replaced by [`HIDDEN_SECRET_LINE`] otherwise; the
 /// neighbouring lines have credential-looking tokens masked.
@@ -75,12 +76,13 @@ pub fn code_frame(finding: &Finding, sources: &mut Sources<'_>) -> Option<Vec<Fr
         let marked = number >= line && number <= end_line;
         let column = if number == line { finding.column } else { None };
         let text = if !secret {
-            raw.clone()
+            redact::mask_long_tokens(raw)
         } else if !marked {
             redact::mask_tokens(raw)
         } else {
             match (finding.column, secret_end_column(finding)) {
                 (Some(c), Some(e)) if line == end_line && e > c => redact::mask_span(raw, c, e),
+                _ if names_only(finding, raw) => redact::mask_tokens(raw),
                 _ => {
                     out.push(FrameLine {
                         number,
@@ -105,6 +107,21 @@ pub fn code_frame(finding: &Finding, sources: &mut Sources<'_>) -> Option<Vec<Fr
         out.pop();
     }
     Some(out)
+}
+
+/// True when a secret finding's evidence is given in full and appears on the line: the
+/// stage reported a name (a public-prefixed variable holding a server secret), not a
+/// value, so the line can be shown with credential-looking tokens masked.
+fn names_only(finding: &Finding, raw: &str) -> bool {
+    match &finding.evidence {
+        Some(ev) => {
+            ev.len() >= 4
+                && !ev.contains(['*', '…'])
+                && raw.contains(ev.as_str())
+                && redact::mask_tokens(ev) == *ev
+        }
+        None => false,
+    }
 }
 
 /// Where a secret's span ends on its line: `end_column` when the stage gives it, else
@@ -203,6 +220,21 @@ pub(crate) mod tests {
         let text = joined(code_frame(&f, &mut s).unwrap());
         assert!(text.contains("new Stripe(\"sk_l********\")"), "{text}");
         assert!(!text.contains(&KEY[6..]), "{text}");
+        // A variable name as evidence: the line shows, tokens masked.
+        let mut named = Finding::new(
+            "secrets.name",
+            Category::SecretClientExposed,
+            Severity::High,
+            "pay.ts",
+            3,
+            "m",
+        );
+        named.evidence = Some("STRIPE_OTHER".into());
+        let text = joined(code_frame(&named, &mut s).unwrap());
+        assert!(text.contains("STRIPE_OTHER=sk_l********"), "{text}");
+        named.evidence = Some("sk_l…".into());
+        let text = joined(code_frame(&named, &mut s).unwrap());
+        assert!(text.contains(HIDDEN_SECRET_LINE), "{text}");
         // The span from `lm-secrets`' `secret_length` detail.
         f.end_column = None;
         f.details
