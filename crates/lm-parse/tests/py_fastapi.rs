@@ -431,3 +431,108 @@ app.add_middleware(CORSMiddleware, allow_origin_regex=".*", allow_credentials=Tr
         ]
     );
 }
+
+#[test]
+fn query_built_in_steps_and_clients_per_function() {
+    let f = facts(
+        r#"
+import os
+from anthropic import Anthropic
+from fastapi import FastAPI
+from openai import OpenAI
+from supabase import create_client
+
+app = FastAPI()
+supabase = create_client(os.environ["SUPABASE_URL"], os.environ["SUPABASE_SERVICE_ROLE_KEY"])
+
+@app.get("/orders")
+def orders(status: str | None = None, customer_id: str | None = None):
+    query = supabase.table("orders").select("*")
+    if status:
+        query = query.eq("status", status)
+    if customer_id:
+        query = query.eq("customer_id", customer_id)
+    return query.order("created_at", desc=True).limit(10).execute().data
+
+def ask_claude(prompt):
+    client = Anthropic(api_key=os.environ["ANTHROPIC_API_KEY"])
+    return client.messages.create(model="claude-3-5-sonnet-latest", max_tokens=256, messages=[])
+
+def ask_gpt(prompt):
+    client = OpenAI()
+    return client.chat.completions.create(model="gpt-4o", messages=[])
+"#,
+    );
+    let access: Vec<_> = f
+        .iter()
+        .filter_map(|f| match &f.data {
+            FactData::DbAccess(a) => Some(a),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(access.len(), 1, "{access:#?}");
+    let cols: Vec<(&str, Provenance)> = access[0]
+        .filters
+        .iter()
+        .map(|f| (f.column.as_str(), f.source))
+        .collect();
+    assert_eq!(
+        cols,
+        vec![
+            ("status", Provenance::Request),
+            ("customer_id", Provenance::Request)
+        ]
+    );
+    let services: Vec<&str> = f
+        .iter()
+        .filter_map(|f| match &f.data {
+            FactData::ExternalCall(e) => Some(e.service.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(services, vec!["anthropic", "openai"]);
+}
+
+#[test]
+fn role_flags_from_the_user_not_from_the_body() {
+    let f = facts(
+        r#"
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.security import OAuth2PasswordRequestForm
+from .auth import get_current_user
+from .db import supabase
+
+router = APIRouter(prefix="/users")
+
+@router.put("/update/{user_id}")
+def update_user(user_id: str, data: UpdateUserRequest, current_user: dict = Depends(get_current_user)):
+    if current_user["id"] != user_id and not current_user["is_admin"]:
+        raise HTTPException(status_code=403)
+    if data.is_admin:
+        raise HTTPException(status_code=403)
+    supabase.table("users").update({"is_admin": data.is_admin}).eq("id", user_id).execute()
+
+@router.post("/login")
+def login(form_data: OAuth2PasswordRequestForm = Depends()):
+    return supabase.table("users").select("*").eq("username", form_data.username).execute()
+"#,
+    );
+    let roles: Vec<_> = f
+        .iter()
+        .filter_map(|f| match &f.data {
+            FactData::RoleCheck(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(roles.len(), 1, "{roles:#?}");
+    assert_eq!(roles[0].expr, "current_user[\"is_admin\"]");
+    assert!(roles[0].enforced);
+    let login = f
+        .iter()
+        .find_map(|f| match &f.data {
+            FactData::DbAccess(a) if a.operation == "select" => Some(a),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(login.filters[0].source, Provenance::Request);
+}

@@ -358,7 +358,7 @@ pub fn bound_var(file: &PyFile<'_>, n: Node<'_>) -> Option<String> {
 }
 
 /// Auth and role checks inside function bodies.
-pub fn extract(file: &PyFile<'_>, _handlers: &Handlers, out: &mut Extraction) {
+pub fn extract(file: &PyFile<'_>, handlers: &Handlers, out: &mut Extraction) {
     let ctx = file.ctx;
     for c in &file.calls {
         let Some(func) = enclosing_function(c.node) else {
@@ -442,7 +442,7 @@ pub fn extract(file: &PyFile<'_>, _handlers: &Handlers, out: &mut Extraction) {
             }),
         ));
     }
-    walk_guards(file, ctx.tree.root_node(), out);
+    walk_guards(file, handlers, ctx.tree.root_node(), out);
 }
 
 /// True when `func` is itself the definition of the helper being called (recursion, or
@@ -462,7 +462,7 @@ const ROLE_ATTRS: &[&str] = &[
 
 /// `current_user.is_authenticated` guards, role comparisons and attributes, and
 /// secret-header comparisons, inside functions.
-fn walk_guards(file: &PyFile<'_>, root: Node<'_>, out: &mut Extraction) {
+fn walk_guards(file: &PyFile<'_>, handlers: &Handlers, root: Node<'_>, out: &mut Extraction) {
     let ctx = file.ctx;
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
@@ -507,7 +507,7 @@ fn walk_guards(file: &PyFile<'_>, root: Node<'_>, out: &mut Extraction) {
                             enforced,
                         }),
                     ));
-                } else if ROLE_ATTRS.contains(&attr) {
+                } else if ROLE_ATTRS.contains(&attr) && !from_request(file, handlers, n) {
                     out.facts.push(ctx.fact(
                         n,
                         FactData::RoleCheck(RoleCheck {
@@ -518,10 +518,56 @@ fn walk_guards(file: &PyFile<'_>, root: Node<'_>, out: &mut Extraction) {
                     ));
                 }
             }
-            "comparison_operator" => comparison(file, n, out),
+            // `current_user["is_admin"]`
+            "subscript" => {
+                let key = n
+                    .child_by_field_name("subscript")
+                    .and_then(|k| string_value(ctx, k))
+                    .unwrap_or_default();
+                if !ROLE_ATTRS.contains(&key.as_str())
+                    || n.parent()
+                        .is_some_and(|p| p.kind() == "comparison_operator")
+                    || from_request(file, handlers, n)
+                {
+                    continue;
+                }
+                let Some((_, enforced)) = guarded_if(ctx, n) else {
+                    continue;
+                };
+                out.facts.push(ctx.fact(
+                    n,
+                    FactData::RoleCheck(RoleCheck {
+                        expr: ctx.short(n, 80),
+                        role: Some(key.trim_start_matches("is_").to_string()),
+                        enforced,
+                    }),
+                ));
+            }
+            "comparison_operator" if !from_request(file, handlers, n) => comparison(file, n, out),
             _ => {}
         }
     }
+}
+
+/// True when a role flag is read from request data (`body.is_admin` is what the
+/// caller asks for, not who the caller is). For a comparison, its first operand.
+fn from_request(file: &PyFile<'_>, handlers: &Handlers, n: Node<'_>) -> bool {
+    let target = if n.kind() == "comparison_operator" {
+        match n.named_child(0) {
+            Some(c) => c,
+            None => return false,
+        }
+    } else {
+        n
+    };
+    let base = match target.kind() {
+        "attribute" => target.child_by_field_name("object"),
+        "subscript" => target.child_by_field_name("value"),
+        _ => None,
+    };
+    base.is_some_and(|b| {
+        super::provenance::of(file, handlers, b) == lm_core::fact::Provenance::Request
+    })
 }
 
 fn comparison(file: &PyFile<'_>, n: Node<'_>, out: &mut Extraction) {

@@ -380,9 +380,32 @@ fn emit_chain(
     }
     seen.push(outer.start_byte());
     for (method, args) in chain_after(file, call) {
-        let mut access_args = access.clone();
-        apply_method_args(file, handlers, &method, args, &mut access_args);
-        access = access_args;
+        apply_method_args(file, handlers, &method, args, &mut access);
+    }
+    // A query built in steps: `q = sb.table("t").select("*")`, then `q = q.eq(...)`.
+    if let Some(var) = super::auth::bound_var(file, outer) {
+        let func = enclosing_function(outer).map(|f| f.id());
+        for c in &file.calls {
+            if c.node.start_byte() <= outer.end_byte()
+                || enclosing_function(c.node).map(|f| f.id()) != func
+            {
+                continue;
+            }
+            let (Some(obj), Some(attr)) = (
+                c.callee.child_by_field_name("object"),
+                c.callee.child_by_field_name("attribute"),
+            ) else {
+                continue;
+            };
+            if obj.kind() != "identifier" || file.ctx.text(obj) != var {
+                continue;
+            }
+            apply_method(file, handlers, file.ctx.text(attr), c.node, &mut access);
+            for (method, args) in chain_after(file, c.node) {
+                apply_method_args(file, handlers, &method, args, &mut access);
+            }
+            seen.push(outer_call(c.node).start_byte());
+        }
     }
     out.facts
         .push(file.ctx.fact(outer, FactData::DbAccess(access)));

@@ -281,6 +281,15 @@ fn parameters(
                         key_env: None,
                     },
                 );
+            } else if target.is_none() && ty_last.starts_with(|c: char| c.is_ascii_uppercase())
+                || target.is_some_and(|t| {
+                    t.kind() != "call"
+                        && last_segment(ctx.text(t)).starts_with(|c: char| c.is_ascii_uppercase())
+                })
+            {
+                // A class used as a dependency (`form: OAuth2PasswordRequestForm =
+                // Depends()`, pagination params): it is built from the request.
+                info.request_params.push(name);
             } else {
                 auth::dependency_facts(file, dep, scope, None, out);
             }

@@ -57,9 +57,12 @@ pub struct PyFile<'a> {
     /// Imported names: local name → dotted module path it comes from (`Depends` →
     /// `fastapi.Depends`, `np` → `numpy`).
     pub imports: HashMap<String, String>,
-    /// Module-level and function-level bindings by name (last one wins), with their
-    /// value node.
+    /// Bindings by name, with their value node: the last module-level one, else the
+    /// first one inside a function.
     pub bindings: HashMap<String, (Binding, Node<'a>)>,
+    /// Every binding inside a function, by name, in source order (a name such as
+    /// `client` often holds different clients in different functions).
+    pub local_bindings: HashMap<String, Vec<(Binding, Node<'a>)>>,
     /// Module-level `NAME = <expr>` values (for constants and key variables).
     pub module_values: HashMap<String, Node<'a>>,
     /// Every call, in source order.
@@ -82,6 +85,7 @@ impl<'a> PyFile<'a> {
             ctx,
             imports: HashMap::new(),
             bindings: HashMap::new(),
+            local_bindings: HashMap::new(),
             module_values: HashMap::new(),
             calls: Vec::new(),
             functions: Vec::new(),
@@ -155,7 +159,15 @@ impl<'a> PyFile<'a> {
             }
             if is_simple_target(l) {
                 if let Some(b) = file.classify(r) {
-                    file.bindings.insert(name, (b, r));
+                    if enclosing_function(l).is_none() {
+                        file.bindings.insert(name, (b, r));
+                    } else {
+                        file.local_bindings
+                            .entry(name.clone())
+                            .or_default()
+                            .push((b.clone(), r));
+                        file.bindings.entry(name).or_insert((b, r));
+                    }
                 }
             }
         }
@@ -395,8 +407,24 @@ impl<'a> PyFile<'a> {
     /// The binding a receiver expression names (`supabase`, `self.client`, `get_db()`).
     pub fn binding_of(&self, receiver: Node<'a>) -> Option<&Binding> {
         let t = self.ctx.text(receiver);
-        if let Some((b, _)) = self.bindings.get(t) {
-            return Some(b);
+        // The last binding of the name earlier in the same function.
+        if let Some(locals) = self.local_bindings.get(t) {
+            let func = enclosing_function(receiver).map(|f| f.id());
+            let found = locals.iter().rev().find(|(_, v)| {
+                v.start_byte() < receiver.start_byte()
+                    && enclosing_function(*v).map(|f| f.id()) == func
+            });
+            if let Some((b, _)) = found {
+                return Some(b);
+            }
+        }
+        if let Some((b, v)) = self.bindings.get(t) {
+            // A binding local to another function does not reach here.
+            let local_elsewhere = enclosing_function(*v)
+                .is_some_and(|f| !f.byte_range().contains(&receiver.start_byte()));
+            if !local_elsewhere {
+                return Some(b);
+            }
         }
         if receiver.kind() == "attribute" {
             let attr = self.ctx.text(receiver.child_by_field_name("attribute")?);
