@@ -423,6 +423,26 @@ fn name_enforces(name: &str) -> bool {
     }) || names::callee(name).starts_with("Depends")
 }
 
+/// Columns holding a secret a request can prove possession of.
+fn is_secret_column(column: &str) -> bool {
+    let ws = names::words(names::column_name(column));
+    let j = ws.join("_");
+    ws.last()
+        .is_some_and(|w| w == "token" || w == "secret" || w == "hash")
+        || matches!(
+            j.as_str(),
+            "api_key"
+                | "apikey"
+                | "invite_code"
+                | "verification_code"
+                | "confirmation_code"
+                | "access_code"
+                | "magic_code"
+                | "share_code"
+                | "share_id"
+        )
+}
+
 /// Builds the view of one route.
 pub fn view<'a>(
     ix: &'a Index,
@@ -442,7 +462,17 @@ pub fn view<'a>(
                 .map(|&fi| lm_core::fact::scope_id(ix.facts[fi].line, ix.facts[fi].end_line))
         })
     });
-    let reach = ix.reach(&fact.path, scope.as_deref(), &route.middleware);
+    let mut wrappers = route.middleware.clone();
+    let has_fn = scope
+        .as_deref()
+        .is_some_and(|sc| ix.function_at(&fact.path, sc).is_some());
+    if !has_fn && ix.routes_in(&fact.path) == 1 {
+        // An anonymous handler (`Deno.serve(async (req) => ...)`) has no function fact
+        // listing its calls; in a file with a single entry point, the file's helpers
+        // are there to serve it.
+        wrappers.extend(ix.function_names(&fact.path));
+    }
+    let reach = ix.reach(&fact.path, scope.as_deref(), &wrappers);
     let mount = mount_of(mws, fact, route);
     let pattern = match &mount {
         Some(mt) => join_pattern(&mt.prefix, &route.pattern),
@@ -481,6 +511,20 @@ pub fn view<'a>(
             FactData::RateLimit(rl) => {
                 v.rate_limit
                     .get_or_insert_with(|| format!("`{}`", rl.method));
+            }
+            // A lookup by a secret token from the request (confirmation links, invite
+            // codes, API keys) authenticates the request by capability.
+            FactData::DbAccess(d) if d.operation == "select" => {
+                if let Some(x) = d.filters.iter().find(|x| {
+                    matches!(x.source, Provenance::Request | Provenance::Validated)
+                        && is_secret_column(&x.column)
+                }) {
+                    v.auth.raise(Auth::Secret(format!(
+                        "a lookup of `{}` by the request's `{}`",
+                        d.table.as_deref().unwrap_or("?"),
+                        x.column
+                    )));
+                }
             }
             _ => {}
         }

@@ -25,6 +25,11 @@ pub struct Args {
     /// Read configuration from FILE instead of `<root>/.lm.toml`.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+
+    /// Print, on standard error, how each route was judged: its authentication, role
+    /// check, rate limit and public-by-design reason.
+    #[arg(long)]
+    explain: bool,
 }
 
 /// The clap command (for completions and man pages).
@@ -37,6 +42,7 @@ pub fn main() -> std::process::ExitCode {
     lm_core::cli::main_wrapper(STAGE, || {
         let args = Args::parse();
         let mut handler = AuthzHandler::new(args.config.clone());
+        handler.explain = args.explain;
         lm_core::cli::run_filter(STAGE, &args.input, &mut handler)?;
         Ok(lm_core::cli::EXIT_OK)
     })

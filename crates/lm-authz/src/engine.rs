@@ -38,6 +38,8 @@ enum Parsed {
 
 /// The `lm-authz` filter handler.
 pub struct AuthzHandler {
+    /// Print how each route was judged on standard error.
+    pub explain: bool,
     config: Option<PathBuf>,
     settings: Option<Settings>,
     facts: Vec<Fact>,
@@ -49,6 +51,7 @@ impl AuthzHandler {
     /// A handler reading configuration from `config` (else `<root>/.lm.toml`).
     pub fn new(config: Option<PathBuf>) -> AuthzHandler {
         AuthzHandler {
+            explain: false,
             config,
             settings: None,
             facts: Vec::new(),
@@ -150,6 +153,21 @@ impl Handler for AuthzHandler {
         let ix = Index::new(facts, roles);
         let ctx = Ctx::new(&ix, &settings);
         let routes = ctx.views.len() as u64;
+        if self.explain {
+            for v in &ctx.views {
+                eprintln!(
+                    "lm-authz: {} ({}:{}): auth {:?}; role {}; rate limit {}; public {}; {} facts reached",
+                    v.label,
+                    v.fact.path,
+                    v.fact.line,
+                    v.auth,
+                    v.role.as_deref().unwrap_or("none"),
+                    v.rate_limit.as_deref().unwrap_or("none"),
+                    v.public.as_deref().unwrap_or("no"),
+                    v.reach.facts.len()
+                );
+            }
+        }
         let tables = ctx.schema.tables.len() as u64;
         let findings = ctx.run();
         let mut counts = std::collections::BTreeMap::new();

@@ -90,7 +90,8 @@ pub struct Reach {
 
 impl Index {
     /// Builds the index from facts and file roles.
-    pub fn new(facts: Vec<Fact>, roles: HashMap<String, Role>) -> Index {
+    pub fn new(mut facts: Vec<Fact>, roles: HashMap<String, Role>) -> Index {
+        resolve_client_kinds(&mut facts);
         let mut ix = Index {
             facts,
             roles,
@@ -154,6 +155,22 @@ impl Index {
             FactData::Function(f) => Some((i, f)),
             _ => None,
         }
+    }
+
+    /// How many route facts a file holds.
+    pub fn routes_in(&self, path: &str) -> usize {
+        self.of_kind("route")
+            .filter(|(_, f)| f.path == path)
+            .count()
+    }
+
+    /// Names of the functions defined in a file.
+    pub fn function_names(&self, path: &str) -> Vec<String> {
+        self.fn_by_name
+            .keys()
+            .filter(|(p, _)| p == path)
+            .map(|(_, n)| n.clone())
+            .collect()
     }
 
     /// The facts inside a function fact (by its scope, restricted to its lines).
@@ -270,6 +287,54 @@ impl Index {
                 reach.facts.push(i);
                 if let Some(v) = via {
                     reach.via.insert(i, v.to_string());
+                }
+            }
+        }
+    }
+}
+
+/// Gives `db_access` facts whose client kind is unknown the kind of the module-level
+/// client of the same name defined elsewhere (`import { supabase } from
+/// "../_shared/client.ts"`), when every such definition agrees.
+fn resolve_client_kinds(facts: &mut [Fact]) {
+    // Edge functions import from `supabase/functions/_shared`, the app from its own
+    // modules: a client defined on one side never serves the other.
+    fn side(path: &str) -> bool {
+        path.starts_with("supabase/functions/") || path.contains("/supabase/functions/")
+    }
+    let mut kinds: HashMap<(bool, String), Vec<String>> = HashMap::new();
+    for f in facts.iter() {
+        if let FactData::DbClient(c) = &f.data {
+            if let Some(v) = c.var.as_deref() {
+                if f.scope.is_none() && c.client_kind != "unknown" && !c.client_kind.is_empty() {
+                    kinds
+                        .entry((side(&f.path), v.to_string()))
+                        .or_default()
+                        .push(c.client_kind.clone());
+                }
+            }
+        }
+    }
+    let resolved: HashMap<(bool, String), String> = kinds
+        .into_iter()
+        .filter_map(|(key, ks)| {
+            let first = ks[0].clone();
+            ks.iter().all(|k| *k == first).then_some((key, first))
+        })
+        .collect();
+    if resolved.is_empty() {
+        return;
+    }
+    for f in facts.iter_mut() {
+        let s = side(&f.path);
+        if let FactData::DbAccess(d) = &mut f.data {
+            if d.client_kind == "unknown" || d.client_kind.is_empty() {
+                if let Some(k) = d
+                    .client_var
+                    .as_ref()
+                    .and_then(|v| resolved.get(&(s, v.clone())))
+                {
+                    d.client_kind = k.clone();
                 }
             }
         }

@@ -96,6 +96,11 @@ pub struct Schema {
     pub functions: BTreeMap<String, Func>,
     /// True when any `sql_*` fact was seen.
     pub seen: bool,
+    /// True when the replayed statements come from migration directories.
+    pub from_migrations: bool,
+    /// True when the SQL enables RLS or writes policies anywhere (so a table without
+    /// them is a decision, not a file that does not manage security).
+    pub rls_managed: bool,
 }
 
 /// `schema.name`, lower-cased, with `public` for an empty schema.
@@ -164,6 +169,13 @@ impl Schema {
         });
         let mut s = Schema {
             seen: !stmts.is_empty(),
+            from_migrations: stmts.iter().any(|&i| in_migrations(&ix.facts[i].path)),
+            rls_managed: stmts.iter().any(|&i| {
+                matches!(
+                    ix.facts[i].data,
+                    FactData::SqlRls(_) | FactData::SqlPolicy(_)
+                )
+            }),
             ..Default::default()
         };
         for i in stmts {

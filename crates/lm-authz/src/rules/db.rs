@@ -38,6 +38,11 @@ fn rls_disabled(ctx: &mut Ctx<'_>, t: &Table) {
     if !exposed(&t.revoked) {
         return;
     }
+    // A schema listing outside migrations that never mentions RLS says nothing about
+    // the deployed tables' RLS.
+    if !ctx.schema.from_migrations && !ctx.schema.rls_managed {
+        return;
+    }
     let Some(at) = t.rls_stmt.or(t.created) else {
         return;
     };

@@ -310,31 +310,43 @@ fn edge_service_role(ctx: &mut Ctx<'_>, i: usize) {
         })
         .map(|(_, f, d)| (f, d))
         .collect();
-    let Some((at, first)) = accesses.first().copied() else {
-        return;
+    let admin_call = v.facts(ctx.ix).find_map(|(_, f)| match &f.data {
+        FactData::ExternalCall(e) if names::is_admin_api(&e.api) => Some((f, e.api.clone())),
+        _ => None,
+    });
+    let first_write = accesses
+        .iter()
+        .find(|(_, d)| is_write(&d.operation))
+        .copied();
+    // The headline: an admin API call, else a write, else the first read.
+    let (at, what, key) = match (&admin_call, first_write, accesses.first()) {
+        (Some((f, api)), _, _) => (*f, format!("calls `{api}`"), api.clone()),
+        (None, Some((f, d)), _) | (None, None, Some(&(f, d))) => (
+            f,
+            format!("{} with the service-role client", access_desc(d)),
+            d.table.clone().unwrap_or_default(),
+        ),
+        _ => return,
     };
-    let writes = accesses.iter().any(|(_, d)| is_write(&d.operation));
-    let severity = if writes {
+    let severity = if admin_call.is_some() || first_write.is_some() {
         Severity::Critical
     } else {
         Severity::High
     };
     let message = format!(
-        "{} {} with the service-role client but never checks who is calling; `verify_jwt` only proves a JWT was sent and the public anon key passes it — verify the user with `supabase.auth.getUser(token)` and scope the query to them, or use a client created with the caller's `Authorization` header so RLS applies.",
-        v.label,
-        access_desc(first)
+        "{} {what} but never checks who is calling; `verify_jwt` only proves a JWT was sent and the public anon key passes it — verify the user with `supabase.auth.getUser(token)` and scope the work to them, or use a client created with the caller's `Authorization` header so RLS applies.",
+        v.label
     );
-    let table = first.table.clone().unwrap_or_default();
     let mut f = finding(
         "authz.service-role-edge-function",
         Category::AuthzServiceRoleMisuse,
         severity,
         v.fact,
         message,
-        &[&v.pattern, &table],
+        &[&v.pattern, &key],
     );
-    f.evidence = Some(format!("{} at {}:{}", access_desc(first), at.path, at.line));
-    let f = with_details(f, &[("route", v.label.clone()), ("table", table)]);
+    f.evidence = Some(format!("{what} at {}:{}", at.path, at.line));
+    let f = with_details(f, &[("route", v.label.clone())]);
     ctx.emit(f);
 }
 

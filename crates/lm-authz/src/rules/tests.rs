@@ -1510,3 +1510,160 @@ fn fingerprints_survive_line_shifts_and_every_finding_is_complete() {
         assert!(!x.message.is_empty());
     }
 }
+
+// ---------------------------------------------------------------- adaptations to real apps
+
+#[test]
+fn secret_token_lookups_authenticate_public_links() {
+    let p = "supabase/functions/confirm/index.ts";
+    let app = |column: &str| {
+        App::new()
+            .module(
+                "supabase/config.toml",
+                3,
+                FactData::EdgeFunctionConfig(EdgeFunctionConfig {
+                    function: "confirm".into(),
+                    verify_jwt: false,
+                }),
+            )
+            .route(p, "supabase-edge", "POST", "/confirm", 3, 40)
+            .inside(
+                p,
+                3,
+                40,
+                8,
+                db(
+                    "supabase",
+                    "service_role",
+                    "select",
+                    "confirmation_tokens",
+                    vec![filter(column, Provenance::Request, "body.token")],
+                ),
+            )
+            .inside(
+                p,
+                3,
+                40,
+                20,
+                db("supabase", "service_role", "update", "appointments", vec![]),
+            )
+            .run()
+    };
+    assert!(app("token").is_empty(), "{:?}", rules(&app("token")));
+    assert!(has(
+        &app("appointment_id"),
+        "authz.unauthenticated-edge-function"
+    ));
+}
+
+#[test]
+fn imported_clients_take_the_kind_of_their_definition_on_the_same_side() {
+    let shared = "supabase/functions/_shared/client.ts";
+    let p = "supabase/functions/nightly/index.ts";
+    let app = App::new()
+        .module(
+            shared,
+            3,
+            FactData::DbClient(DbClient {
+                library: "supabase".into(),
+                client_kind: "service_role".into(),
+                var: Some("supabase".into()),
+                key_env: Some("SUPABASE_SERVICE_ROLE_KEY".into()),
+            }),
+        )
+        // the browser app's anon client of the same name does not count
+        .module(
+            "src/lib/supabase.ts",
+            3,
+            FactData::DbClient(DbClient {
+                library: "supabase".into(),
+                client_kind: "anon".into(),
+                var: Some("supabase".into()),
+                key_env: Some("VITE_SUPABASE_ANON_KEY".into()),
+            }),
+        )
+        .route(p, "supabase-edge", "POST", "/nightly", 3, 10)
+        .function(p, "purge", false, 12, 20)
+        .fact(at(
+            p,
+            14,
+            14,
+            Some(&scope(12, 20)),
+            FactData::DbAccess(DbAccess {
+                library: "supabase".into(),
+                client_kind: "unknown".into(),
+                client_var: Some("supabase".into()),
+                operation: "delete".into(),
+                table: Some("sessions".into()),
+                filters: vec![],
+                values: vec![],
+            }),
+        ));
+    // The anonymous handler has no function fact: the file's single entry point
+    // reaches its helpers.
+    let mut app = app;
+    app.facts.retain(|f| {
+        !(f.path == p && matches!(f.data, FactData::Function(ref x) if x.name == "POST"))
+    });
+    let f = app.run();
+    let x = get(&f, "authz.service-role-edge-function");
+    assert_eq!(x.severity, lm_core::Severity::Critical);
+}
+
+#[test]
+fn schema_listings_that_never_manage_rls_are_not_judged_for_it() {
+    let f = App::new()
+        .module(
+            "supabase/schema.sql",
+            1,
+            table("children", &["id", "parent_id"], 0),
+        )
+        .run();
+    assert!(f.is_empty(), "{:?}", rules(&f));
+    let f = App::new()
+        .module(
+            "supabase/schema.sql",
+            1,
+            table("children", &["id", "parent_id"], 0),
+        )
+        .module(
+            "supabase/schema.sql",
+            5,
+            table("notes", &["id", "user_id"], 1),
+        )
+        .module("supabase/schema.sql", 9, rls("notes", 2))
+        .run();
+    assert_eq!(rules(&f), vec!["authz.rls-disabled"]);
+}
+
+#[test]
+fn service_role_in_shared_code_with_a_bundler_public_key() {
+    let f = App::new()
+        .role("src/lib/admin.ts", Role::Shared)
+        .module(
+            "src/lib/admin.ts",
+            4,
+            FactData::DbClient(DbClient {
+                library: "supabase".into(),
+                client_kind: "service_role".into(),
+                var: Some("supabaseAdmin".into()),
+                key_env: Some("VITE_SUPABASE_SERVICE_ROLE_KEY".into()),
+            }),
+        )
+        .run();
+    assert!(has(&f, "authz.service-role-in-client"));
+    let f = App::new()
+        .role("lib/admin.ts", Role::Shared)
+        .module(
+            "lib/admin.ts",
+            4,
+            FactData::DbClient(DbClient {
+                library: "supabase".into(),
+                client_kind: "service_role".into(),
+                var: Some("supabaseAdmin".into()),
+                key_env: Some("SUPABASE_SERVICE_ROLE_KEY".into()),
+            }),
+        )
+        .run();
+    assert!(f.is_empty(), "{:?}", rules(&f));
+}
