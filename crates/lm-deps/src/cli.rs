@@ -220,6 +220,8 @@ impl DepsHandler {
                         counts.insert("osv_entries_scanned".into(), db.stats.scanned);
                         counts.insert("osv_entries_parsed".into(), db.stats.parsed);
                         counts.insert("osv_package_advisories".into(), db.len() as u64);
+                        counts.insert("osv_index_used".into(), u64::from(db.stats.index_used));
+                        counts.insert("osv_index_built".into(), u64::from(db.stats.index_built));
                         if db.stats.invalid > 0 {
                             out.push(diag(
                                 DiagnosticLevel::Warning,

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use aho_corasick::AhoCorasick;
 use lm_core::Severity;
 use rayon::prelude::*;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::Ecosystem;
 use crate::version::Version;
@@ -89,7 +89,7 @@ struct RawAffected {
     severity: Option<Vec<RawSeverity>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 struct RawPackage {
     #[serde(default)]
     ecosystem: String,
@@ -177,6 +177,10 @@ pub struct LoadStats {
     pub invalid: u64,
     /// Withdrawn advisories dropped.
     pub withdrawn: u64,
+    /// A cached zip name index was used.
+    pub index_used: bool,
+    /// A zip name index was built and cached.
+    pub index_built: bool,
 }
 
 /// Advisories for the packages of interest.
@@ -192,9 +196,69 @@ fn key(eco: Ecosystem, name: &str) -> (Ecosystem, String) {
     (eco, eco.normalise(name))
 }
 
+/// How to load.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Where name indexes of large zips are cached (none: never index).
+    pub index_dir: Option<PathBuf>,
+    /// Zips at least this large get a cached name index.
+    pub index_min_bytes: u64,
+}
+
+impl Default for LoadOptions {
+    /// Index zips of 16 MiB or more under `$LM_CACHE_DIR/osv-index`, else
+    /// `$XDG_CACHE_HOME/lm/osv-index`, else `~/.cache/lm/osv-index`.
+    fn default() -> Self {
+        let base = std::env::var_os("LM_CACHE_DIR")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("lm")))
+            .or_else(|| {
+                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("lm"))
+            });
+        LoadOptions {
+            index_dir: base.map(|b| b.join("osv-index")),
+            index_min_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// A cached index of one zip: package key → entry numbers.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct ZipIndex {
+    size: u64,
+    mtime: u64,
+    entries: usize,
+    names: HashMap<String, Vec<u32>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct LightAdvisory {
+    #[serde(default)]
+    affected: Option<Vec<LightAffected>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct LightAffected {
+    #[serde(default)]
+    package: Option<RawPackage>,
+}
+
+fn index_key(eco: Ecosystem, name: &str) -> String {
+    format!("{}:{}", eco.osv_name(), eco.normalise(name))
+}
+
 impl Database {
-    /// Loads advisories from `path` for the packages in `wanted`.
+    /// Loads advisories from `path` for the packages in `wanted`, with default options.
     pub fn load(path: &Path, wanted: &HashSet<(Ecosystem, String)>) -> Result<Database, OsvError> {
+        Database::load_with(path, wanted, &LoadOptions::default())
+    }
+
+    /// Loads advisories from `path` for the packages in `wanted`.
+    pub fn load_with(
+        path: &Path,
+        wanted: &HashSet<(Ecosystem, String)>,
+        opts: &LoadOptions,
+    ) -> Result<Database, OsvError> {
         let mut db = Database::default();
         if wanted.is_empty() {
             return Ok(db);
@@ -222,9 +286,9 @@ impl Database {
             source: e,
         })?;
         if meta.is_file() {
-            db.load_zip(path, &ac, wanted, &mut blobs_seen)?;
+            db.load_zip(path, &ac, wanted, &mut blobs_seen, opts)?;
         } else {
-            db.load_dir(path, &ac, wanted, &mut blobs_seen, 0)?;
+            db.load_dir(path, &ac, wanted, &mut blobs_seen, 0, opts)?;
         }
         Ok(db)
     }
@@ -236,6 +300,7 @@ impl Database {
         wanted: &HashSet<(Ecosystem, String)>,
         seen: &mut HashSet<String>,
         depth: usize,
+        opts: &LoadOptions,
     ) -> Result<(), OsvError> {
         if depth > 8 {
             return Ok(());
@@ -262,7 +327,7 @@ impl Database {
             }
         }
         if let Some(z) = zip {
-            self.load_zip(&z, ac, wanted, seen)?;
+            self.load_zip(&z, ac, wanted, seen, opts)?;
         } else {
             files.sort();
             let results: Vec<Option<(bool, Option<RawAdvisory>)>> = files
@@ -278,7 +343,7 @@ impl Database {
         }
         dirs.sort();
         for d in dirs {
-            self.load_dir(&d, ac, wanted, seen, depth + 1)?;
+            self.load_dir(&d, ac, wanted, seen, depth + 1, opts)?;
         }
         Ok(())
     }
@@ -289,11 +354,31 @@ impl Database {
         ac: &AhoCorasick,
         wanted: &HashSet<(Ecosystem, String)>,
         seen: &mut HashSet<String>,
+        opts: &LoadOptions,
     ) -> Result<(), OsvError> {
-        let bytes = std::fs::read(path).map_err(|e| OsvError::Io {
+        let io = |e| OsvError::Io {
             path: path.into(),
             source: e,
-        })?;
+        };
+        let meta = std::fs::metadata(path).map_err(io)?;
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let index_path = opts
+            .index_dir
+            .as_ref()
+            .filter(|_| meta.len() >= opts.index_min_bytes)
+            .map(|d| {
+                let canon = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+                d.join(format!(
+                    "{}.json",
+                    &lm_core::fingerprint::sha256_hex(canon.to_string_lossy().as_bytes())[..24]
+                ))
+            });
+        let bytes = std::fs::read(path).map_err(io)?;
         let archive =
             zip::ZipArchive::new(std::io::Cursor::new(bytes.as_slice())).map_err(|e| {
                 OsvError::Zip {
@@ -302,23 +387,98 @@ impl Database {
                 }
             })?;
         let n = archive.len();
-        let results: Vec<Option<(bool, Option<RawAdvisory>)>> = (0..n)
+        let cached: Option<ZipIndex> = index_path
+            .as_ref()
+            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|b| serde_json::from_slice::<ZipIndex>(&b).ok())
+            .filter(|i| i.size == meta.len() && i.mtime == mtime && i.entries == n);
+        let read_entry =
+            |ar: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, i: usize| -> Option<Vec<u8>> {
+                let mut f = ar.by_index(i).ok()?;
+                if !f.name().ends_with(".json") {
+                    return None;
+                }
+                let mut buf = Vec::with_capacity(f.size() as usize);
+                f.read_to_end(&mut buf).ok()?;
+                Some(buf)
+            };
+        if let Some(index) = cached {
+            let mut picks: Vec<u32> = wanted
+                .iter()
+                .filter_map(|(e, name)| index.names.get(&index_key(*e, name)))
+                .flatten()
+                .copied()
+                .collect();
+            picks.sort_unstable();
+            picks.dedup();
+            self.stats.index_used = true;
+            let results: Vec<Option<(bool, Option<RawAdvisory>)>> = picks
+                .into_par_iter()
+                .map_init(
+                    || archive.clone(),
+                    |ar, i| read_entry(ar, i as usize).map(|b| prefilter_parse(&b, ac)),
+                )
+                .collect();
+            for r in results.into_iter().flatten() {
+                self.add(r, wanted, seen);
+            }
+            return Ok(());
+        }
+        let build = index_path.is_some();
+        type One = (Option<(bool, Option<RawAdvisory>)>, Vec<String>);
+        let results: Vec<One> = (0..n)
             .into_par_iter()
             .map_init(
                 || archive.clone(),
                 |ar, i| {
-                    let mut f = ar.by_index(i).ok()?;
-                    if !f.name().ends_with(".json") {
-                        return None;
-                    }
-                    let mut buf = Vec::with_capacity(f.size() as usize);
-                    f.read_to_end(&mut buf).ok()?;
-                    Some(prefilter_parse(&buf, ac))
+                    let Some(buf) = read_entry(ar, i) else {
+                        return (None, Vec::new());
+                    };
+                    let names = if build {
+                        serde_json::from_slice::<LightAdvisory>(&buf)
+                            .ok()
+                            .and_then(|l| l.affected)
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|a| a.package)
+                            .filter_map(|p| {
+                                Some(index_key(Ecosystem::from_osv(&p.ecosystem)?, &p.name))
+                            })
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    (Some(prefilter_parse(&buf, ac)), names)
                 },
             )
             .collect();
-        for r in results.into_iter().flatten() {
-            self.add(r, wanted, seen);
+        let mut index = ZipIndex {
+            size: meta.len(),
+            mtime,
+            entries: n,
+            names: HashMap::new(),
+        };
+        for (i, (r, names)) in results.into_iter().enumerate() {
+            for k in names {
+                let v = index.names.entry(k).or_default();
+                if v.last() != Some(&(i as u32)) {
+                    v.push(i as u32);
+                }
+            }
+            if let Some(r) = r {
+                self.add(r, wanted, seen);
+            }
+        }
+        if let Some(p) = index_path {
+            if let Some(dir) = p.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            if let Ok(text) = serde_json::to_vec(&index) {
+                let tmp = p.with_extension(format!("tmp{}", std::process::id()));
+                if std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, &p).is_ok() {
+                    self.stats.index_built = true;
+                }
+            }
         }
         Ok(())
     }
@@ -745,5 +905,57 @@ mod tests {
         assert_eq!(db.stats.parsed, 3);
         assert_eq!(db.stats.withdrawn, 1);
         assert_eq!(db.stats.invalid, 1);
+    }
+
+    #[test]
+    fn large_zips_get_a_cached_name_index() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let zip_path = dir.path().join("all.zip");
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+        for (id, name, fixed) in [
+            ("A", "left-pad", "1.0.0"),
+            ("B", "right-pad", "2.0.0"),
+            ("C", "left-pad", "3.0.0"),
+        ] {
+            z.start_file(
+                format!("{id}.json"),
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            let body = format!(
+                r#"{{"id":"{id}","summary":"mentions \"right-pad\"","affected":[{{"package":{{"ecosystem":"npm","name":"{name}"}},"ranges":[{{"type":"SEMVER","events":[{{"introduced":"0"}},{{"fixed":"{fixed}"}}]}}]}}]}}"#
+            );
+            z.write_all(body.as_bytes()).unwrap();
+        }
+        z.finish().unwrap();
+        let opts = LoadOptions {
+            index_dir: Some(dir.path().join("idx")),
+            index_min_bytes: 0,
+        };
+        let wanted: HashSet<_> = [(Ecosystem::Npm, "left-pad".to_string())]
+            .into_iter()
+            .collect();
+        let first = Database::load_with(&zip_path, &wanted, &opts).unwrap();
+        assert!(first.stats.index_built && !first.stats.index_used);
+        assert_eq!(first.stats.scanned, 3);
+        let second = Database::load_with(&zip_path, &wanted, &opts).unwrap();
+        assert!(second.stats.index_used);
+        // Only the two left-pad entries are inflated, not B (whose text names right-pad).
+        assert_eq!(second.stats.scanned, 2);
+        let ids = |db: &Database| {
+            let mut v: Vec<String> = db
+                .lookup(Ecosystem::Npm, "left-pad")
+                .iter()
+                .map(|e| e.advisory.id.clone())
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(ids(&first), vec!["A", "C"]);
+        assert_eq!(ids(&second), ids(&first));
+        // A changed zip invalidates the index.
+        std::fs::write(&zip_path, b"not a zip").unwrap();
+        assert!(Database::load_with(&zip_path, &wanted, &opts).is_err());
     }
 }
