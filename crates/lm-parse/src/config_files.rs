@@ -4,15 +4,29 @@
 //! `edge_function_config` fact with the `verify_jwt` in force (Supabase's default is
 //! `true` when the key is absent), located at the `verify_jwt` line, else at the table
 //! header.
+//!
+//! `vercel.json` (`headers[].headers[]`) and `netlify.toml` (`[[headers]]` `values`):
+//! an `Access-Control-Allow-Origin` header set for a path yields a `cors` fact
+//! (mechanism `config`), with `credentials` from `Access-Control-Allow-Credentials`.
 
-use lm_core::fact::{EdgeFunctionConfig, FactData};
+use lm_core::fact::{Cors, EdgeFunctionConfig, FactData};
 use lm_core::{Diagnostic, DiagnosticLevel, Fact, FileRecord};
 
 use crate::Extraction;
 
 /// True for configuration files this module reads.
 pub fn wants(file: &FileRecord) -> bool {
-    is_supabase_config(&file.path)
+    is_supabase_config(&file.path) || host_config(&file.path).is_some()
+}
+
+/// `vercel.json` or `netlify.toml` at any depth.
+fn host_config(path: &str) -> Option<&'static str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match name {
+        "vercel.json" => Some("vercel"),
+        "netlify.toml" => Some("netlify"),
+        _ => None,
+    }
 }
 
 fn is_supabase_config(path: &str) -> bool {
@@ -23,6 +37,98 @@ fn is_supabase_config(path: &str) -> bool {
 pub fn extract(file: &FileRecord, text: &str, out: &mut Extraction) {
     if is_supabase_config(&file.path) {
         supabase_config(file, text, out);
+    }
+    match host_config(&file.path) {
+        Some("vercel") => {
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        DiagnosticLevel::Warning,
+                        "lm-parse",
+                        "parse-error",
+                        "vercel.json is not valid JSON",
+                    )
+                    .with_path(&file.path),
+                );
+                return;
+            };
+            let groups = v.get("headers").and_then(|h| h.as_array());
+            let pairs = groups.into_iter().flatten().map(|g| {
+                g.get("headers")
+                    .and_then(|h| h.as_array())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|h| {
+                        Some((
+                            h.get("key")?.as_str()?.to_string(),
+                            h.get("value")?.as_str()?.to_string(),
+                        ))
+                    })
+                    .collect::<Vec<_>>()
+            });
+            header_groups(file, text, pairs.collect(), out);
+        }
+        Some("netlify") => {
+            let Ok(t) = text.parse::<toml::Table>() else {
+                return;
+            };
+            let groups = t.get("headers").and_then(|h| h.as_array());
+            let pairs = groups.into_iter().flatten().map(|g| {
+                g.get("values")
+                    .and_then(|v| v.as_table())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                    .collect::<Vec<_>>()
+            });
+            header_groups(file, text, pairs.collect(), out);
+        }
+        _ => {}
+    }
+}
+
+/// One `cors` fact per header group that sets `Access-Control-Allow-Origin`, located at
+/// the n-th mention of that header in the file.
+fn header_groups(
+    file: &FileRecord,
+    text: &str,
+    groups: Vec<Vec<(String, String)>>,
+    out: &mut Extraction,
+) {
+    let lower = text.to_ascii_lowercase();
+    let mentions: Vec<usize> = lower
+        .match_indices("access-control-allow-origin")
+        .map(|(i, _)| i)
+        .collect();
+    let mut seen = 0usize;
+    for pairs in groups {
+        let get = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.trim().to_string())
+        };
+        let Some(origin) = get("access-control-allow-origin") else {
+            continue;
+        };
+        let credentials =
+            get("access-control-allow-credentials").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        let at = mentions.get(seen).copied().unwrap_or(0);
+        seen += 1;
+        let line = text[..at].matches('\n').count() as u64 + 1;
+        out.facts.push(Fact {
+            path: file.path.clone(),
+            path_bytes: file.path_bytes.clone(),
+            line,
+            end_line: line,
+            column: None,
+            scope: None,
+            data: FactData::Cors(Cors {
+                allow_origin: origin,
+                credentials,
+                mechanism: "config".into(),
+            }),
+        });
     }
 }
 
@@ -204,6 +310,77 @@ verify_jwt = true # checked again in code
     fn commented_out_settings_are_not_read() {
         let text = "[functions.hello]\n# verify_jwt = false\n";
         assert_eq!(configs(&run(text)), vec![("hello".to_string(), true, 1)]);
+    }
+
+    fn run_at(path: &str, text: &str) -> Extraction {
+        let file = FileRecord {
+            path: path.into(),
+            path_bytes: None,
+            root: ".".into(),
+            language: None,
+            size: text.len() as u64,
+            binary: false,
+            role: Role::Config,
+            role_reason: String::new(),
+        };
+        let mut out = Extraction::default();
+        extract(&file, text, &mut out);
+        out
+    }
+
+    fn cors(out: &Extraction) -> Vec<(String, bool, u64)> {
+        out.facts
+            .iter()
+            .map(|f| match &f.data {
+                FactData::Cors(c) => (c.allow_origin.clone(), c.credentials, f.line),
+                _ => unreachable!(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn vercel_json_cors_headers() {
+        let text = r#"{
+  "rewrites": [{ "source": "/(.*)", "destination": "/" }],
+  "headers": [
+    {
+      "source": "/api/(.*)",
+      "headers": [
+        { "key": "Access-Control-Allow-Credentials", "value": "true" },
+        { "key": "Access-Control-Allow-Origin", "value": "*" }
+      ]
+    },
+    {
+      "source": "/(.*)",
+      "headers": [{ "key": "X-Frame-Options", "value": "DENY" }]
+    },
+    {
+      "source": "/public/(.*)",
+      "headers": [{ "key": "access-control-allow-origin", "value": "https://example.com" }]
+    }
+  ]
+}"#;
+        let out = run_at("vercel.json", text);
+        assert_eq!(
+            cors(&out),
+            vec![
+                ("*".to_string(), true, 8),
+                ("https://example.com".to_string(), false, 17)
+            ]
+        );
+        assert!(run_at("web/vercel.json", "{\"rewrites\": []}")
+            .facts
+            .is_empty());
+        assert_eq!(run_at("vercel.json", "{ nope").diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn netlify_toml_cors_headers() {
+        let text = "[build]\ncommand = \"npm run build\"\n\n[[headers]]\n  for = \"/api/*\"\n  [headers.values]\n    Access-Control-Allow-Origin = \"*\"\n";
+        assert_eq!(
+            cors(&run_at("netlify.toml", text)),
+            vec![("*".to_string(), false, 7)]
+        );
     }
 
     #[test]
