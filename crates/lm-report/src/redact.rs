@@ -58,6 +58,12 @@ fn value_re() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r#"[^\s"'`,;()\[\]{}]{4,}"#).expect("valid regex"))
 }
 
+/// True for code that reads a value from the environment (`process.env.X`,
+/// `import.meta.env.X`, `Deno.env.get`, `os.environ`, `getenv`): a name, not a value.
+fn is_env_reference(v: &str) -> bool {
+    v.contains("env.") || v.contains("env[") || v.contains("environ") || v.contains("getenv")
+}
+
 /// Masks what looks like a credential anywhere in `line`: long tokens mixing letters and
 /// digits, and the value of an assignment to a name such as `secret`, `token`, `password`
 /// or `api_key`. Used on every printed line of a `secret.*` finding's code frame.
@@ -67,7 +73,7 @@ pub fn mask_tokens(line: &str) -> String {
             let value = &line[m.end()..];
             let masked = value_re().replace_all(value, |c: &regex::Captures<'_>| {
                 let v = &c[0];
-                if v.contains(STARS) {
+                if v.contains(STARS) || is_env_reference(v) {
                     v.to_string()
                 } else {
                     mask_value(v)
@@ -82,7 +88,7 @@ pub fn mask_tokens(line: &str) -> String {
             let t = &c[0];
             let letters = t.chars().any(|c| c.is_ascii_alphabetic());
             let digits = t.chars().any(|c| c.is_ascii_digit());
-            if letters && digits && !t.contains(STARS) {
+            if letters && digits && !t.contains(STARS) && !is_env_reference(t) {
                 mask_value(t)
             } else {
                 t.to_string()
@@ -191,6 +197,8 @@ mod tests {
         );
         let m = mask_tokens(r#"  "apiKey": "abcd efgh","#);
         assert!(!m.contains("abcd") && !m.contains("efgh"), "{m}");
+        let env = "    const secret = import.meta.env.VITE_N8N_SECRET || '';";
+        assert_eq!(mask_tokens(env), env);
         let code = "export default function App() { return <Layout title=\"Home\" />; }";
         assert_eq!(mask_tokens(code), code);
         let path = "import { createClient } from '@supabase/supabase-js';";

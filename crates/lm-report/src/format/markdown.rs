@@ -10,9 +10,12 @@ use crate::help;
 use crate::model::Report;
 use crate::source::Sources;
 
-/// At most this many findings get a details block (a GitHub comment holds 65,536
-/// characters); the rest are counted.
+/// At most this many findings get a details block; the rest are counted.
 pub const MAX_DETAILS: usize = 50;
+
+/// Details blocks stop before the comment grows past this many bytes (a GitHub comment
+/// holds 65,536 characters).
+pub const MAX_COMMENT_BYTES: usize = 60_000;
 
 /// Escapes text for HTML contexts (`<summary>`, `<code>`).
 pub fn html_escape(text: &str) -> String {
@@ -82,9 +85,10 @@ pub fn render(
     opts: &RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let mut doc: Vec<u8> = Vec::new();
     let t = report.totals();
     let min = report.options.min_severity;
-    writeln!(out, "## lm report\n")?;
+    writeln!(doc, "## lm report\n")?;
     let mut headline = if t.shown == 0 {
         if min > Severity::Info {
             format!("**No findings** at or above {min}.")
@@ -112,19 +116,19 @@ pub fn render(
             ));
         }
     }
-    writeln!(out, "{headline}\n")?;
-    writeln!(out, "| Severity | Findings |\n|:--|--:|")?;
+    writeln!(doc, "{headline}\n")?;
+    writeln!(doc, "| Severity | Findings |\n|:--|--:|")?;
     for s in Severity::ALL.iter().rev() {
-        writeln!(out, "| {} | {} |", severity_title(*s), t.by_severity[s])?;
+        writeln!(doc, "| {} | {} |", severity_title(*s), t.by_severity[s])?;
     }
-    writeln!(out)?;
+    writeln!(doc)?;
     if !t.by_category.is_empty() {
         let cats: Vec<String> = t
             .by_category
             .iter()
             .map(|(c, n)| format!("`{c}` {n}"))
             .collect();
-        writeln!(out, "By category: {}\n", cats.join(" · "))?;
+        writeln!(doc, "By category: {}\n", cats.join(" · "))?;
     }
     let mut hidden = Vec::new();
     if t.suppressed > 0 {
@@ -144,17 +148,19 @@ pub fn render(
         ));
     }
     if !hidden.is_empty() {
-        writeln!(out, "<sub>Not shown: {}.</sub>\n", hidden.join(" · "))?;
+        writeln!(doc, "<sub>Not shown: {}.</sub>\n", hidden.join(" · "))?;
     }
     if t.shown > 0 {
-        writeln!(out, "### Findings\n")?;
+        writeln!(doc, "### Findings\n")?;
     }
     let mut shown: Vec<_> = report.shown().collect();
     shown.sort_by_key(|e| std::cmp::Reverse(e.finding.severity));
-    for e in shown.into_iter().take(MAX_DETAILS) {
+    let mut detailed = 0usize;
+    for e in shown {
+        let mut block: Vec<u8> = Vec::new();
         let f = &e.finding;
         writeln!(
-            out,
+            block,
             "<details>\n<summary><b>{}</b> {} in <code>{}:{}</code></summary>\n",
             severity_title(f.severity),
             html_escape(f.category.title()),
@@ -173,8 +179,8 @@ pub fn render(
         if let Some(pkg) = &f.package {
             meta.push(format!("package {}", code_span(pkg)));
         }
-        writeln!(out, "{}\n", meta.join(" · "))?;
-        writeln!(out, "{}\n", md_escape(&f.message))?;
+        writeln!(block, "{}\n", meta.join(" · "))?;
+        writeln!(block, "{}\n", md_escape(&f.message))?;
         if let Some(frame) = code_frame(f, sources) {
             let width = frame
                 .iter()
@@ -194,22 +200,28 @@ pub fn render(
                 .collect();
             let body = body.join("\n");
             let fence = "`".repeat(longest_run(&body, '`').max(2) + 1);
-            writeln!(out, "{fence}\n{body}\n{fence}\n")?;
+            writeln!(block, "{fence}\n{body}\n{fence}\n")?;
         } else if let Some(ev) = &f.evidence {
-            writeln!(out, "Evidence: {}\n", code_span(ev))?;
+            writeln!(block, "Evidence: {}\n", code_span(ev))?;
         }
         writeln!(
-            out,
+            block,
             "**How to fix:** {}\n",
             md_escape(help::for_category(f.category).fix)
         )?;
-        writeln!(out, "</details>\n")?;
+        writeln!(block, "</details>\n")?;
+        if detailed >= MAX_DETAILS || doc.len() + block.len() > MAX_COMMENT_BYTES {
+            break;
+        }
+        doc.extend_from_slice(&block);
+        detailed += 1;
     }
-    if t.shown as usize > MAX_DETAILS {
+    out.write_all(&doc)?;
+    if t.shown as usize > detailed {
         writeln!(
             out,
             "… and {} more findings; the full list is in the SARIF or JSON report.\n",
-            t.shown as usize - MAX_DETAILS
+            t.shown as usize - detailed
         )?;
     }
     let diags = &report.diagnostics;
@@ -288,5 +300,37 @@ mod tests {
             md.matches("<details>").count(),
             md.matches("</details>").count()
         );
+    }
+
+    #[test]
+    fn long_reports_are_capped_for_a_comment() {
+        let findings: Vec<Finding> = (1..=80)
+            .map(|i| {
+                let mut f = Finding::new(
+                    format!("inject.xss-{i}"),
+                    Category::InjectXss,
+                    Severity::Medium,
+                    format!("src/p{i}.tsx"),
+                    1,
+                    "x".repeat(2000),
+                );
+                f.fingerprint = format!("{i:016x}");
+                f
+            })
+            .collect();
+        let stream = Stream {
+            findings,
+            ..Stream::default()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let mut sources = Sources::new(&stream.files, dir.path());
+        let report = Report::build(&stream, &mut sources, None, Options::default());
+        let mut out = Vec::new();
+        render(&report, &mut sources, &RenderOptions::default(), &mut out).unwrap();
+        let md = String::from_utf8(out).unwrap();
+        let shown = md.matches("<details>").count();
+        assert!(shown > 0 && shown < 50, "{shown}");
+        assert!(md.len() < 65_536, "{}", md.len());
+        assert!(md.contains(&format!("… and {} more findings", 80 - shown)));
     }
 }
