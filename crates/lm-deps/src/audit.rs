@@ -681,6 +681,16 @@ fn check_unknown(ctx: &mut Ctx<'_>, m: &Manifest) {
                     format!("{name} looks like a decorated copy of the popular package {target}: check it is the package you meant."),
                     json!({ "similar_to": target, "popularity_list": popular::list(eco).map(|l| l.source.clone()) }));
             }
+            Some(Suspicion::ScopeDropped { target }) => {
+                ctx.emit("deps.typosquat", Category::DepUnknownPackage, Severity::Medium, &m.path, d.line, name, &target,
+                    format!("{name} is the popular package {target} without its scope: unscoped copies of scoped names are a common hallucination and squatting pattern; use {target} unless you meant this package."),
+                    json!({ "similar_to": target, "popularity_list": popular::list(eco).map(|l| l.source.clone()) }));
+            }
+            Some(Suspicion::KnownHallucination { source }) => {
+                ctx.emit("deps.hallucinated-name", Category::DepUnknownPackage, Severity::High, &m.path, d.line, name, "known",
+                    format!("{name} is a package name code assistants are known to invent; whoever registered it is not the project you expect: remove it and use the real package."),
+                    json!({ "documented_by": source }));
+            }
             None => {}
         }
     }

@@ -75,19 +75,64 @@ pub enum Suspicion {
         /// The popular name it decorates.
         target: String,
     },
+    /// A popular scoped package's name without its scope (`supabase-js` for
+    /// `@supabase/supabase-js`): a common hallucination and squatting pattern.
+    ScopeDropped {
+        /// The scoped package.
+        target: String,
+    },
+    /// A name publicly documented as hallucinated by code assistants.
+    KnownHallucination {
+        /// Where it was documented.
+        source: &'static str,
+    },
 }
+
+/// Names documented as invented by code assistants and then registered by others.
+const KNOWN_HALLUCINATED: [(Ecosystem, &str, &str); 1] = [(
+    Ecosystem::PyPI,
+    "huggingface-cli",
+    "Lasso Security research on package hallucination (2024): an invented name, registered afterwards",
+)];
 
 /// Checks a dependency name; `None` when it is listed or resembles nothing popular.
 pub fn check(eco: Ecosystem, name: &str) -> Option<Suspicion> {
     let list = list(eco)?;
     let norm = eco.normalise(name);
+    if let Some((_, _, source)) = KNOWN_HALLUCINATED
+        .iter()
+        .find(|(e, n, _)| *e == eco && *n == norm)
+    {
+        return Some(Suspicion::KnownHallucination { source });
+    }
     if list.all.contains(&norm) {
         return None;
     }
-    // Scoped npm names: judge the scope-less part only when the scope is unknown too.
     let bare = norm.rsplit('/').next().unwrap_or(&norm).to_string();
     if norm.starts_with('@') {
-        return None;
+        // A typo in a popular scoped name (`@supabse/supabase-js`).
+        let len = norm.chars().count();
+        let max = if len >= 12 { 2 } else { 1 };
+        return list
+            .targets
+            .iter()
+            .filter(|t| t.starts_with('@') && t.len().abs_diff(norm.len()) <= max)
+            .map(|t| (strsim::damerau_levenshtein(&norm, t), t))
+            .filter(|(d, t)| *d > 0 && *d <= max && !differs_only_in_digits(&norm, t))
+            .min_by_key(|(d, _)| *d)
+            .map(|(d, t)| Suspicion::NearPopular {
+                target: t.clone(),
+                distance: d,
+            });
+    }
+    if eco == Ecosystem::Npm && bare.len() >= 6 {
+        if let Some(t) = list
+            .targets
+            .iter()
+            .find(|t| t.starts_with('@') && t.rsplit('/').next() == Some(bare.as_str()))
+        {
+            return Some(Suspicion::ScopeDropped { target: t.clone() });
+        }
     }
     if let Some(t) = decorated(eco, &bare, list) {
         return Some(Suspicion::Decorated { target: t });
@@ -204,6 +249,24 @@ mod tests {
         assert!(
             matches!(check(Ecosystem::Npm, "axios-js"), Some(Suspicion::Decorated { ref target }) if target == "axios")
         );
+    }
+
+    #[test]
+    fn scoped_names_and_known_hallucinations() {
+        assert!(
+            matches!(check(Ecosystem::Npm, "@supabse/supabase-js"), Some(Suspicion::NearPopular { ref target, .. }) if target == "@supabase/supabase-js")
+        );
+        assert!(
+            matches!(check(Ecosystem::Npm, "supabase-js"), Some(Suspicion::ScopeDropped { ref target }) if target == "@supabase/supabase-js")
+        );
+        assert!(matches!(
+            check(Ecosystem::PyPI, "huggingface-cli"),
+            Some(Suspicion::KnownHallucination { .. })
+        ));
+        assert_eq!(check(Ecosystem::PyPI, "huggingface-hub"), None);
+        assert_eq!(check(Ecosystem::Npm, "@supabase/ssr"), None);
+        assert_eq!(check(Ecosystem::Npm, "@types/react-dom"), None);
+        assert_eq!(check(Ecosystem::Npm, "@my-company/internal-ui"), None);
     }
 
     #[test]
