@@ -253,3 +253,68 @@ app.register_blueprint(bp, url_prefix="/admin")
     assert_eq!(export.handler.as_deref(), Some("export"));
     assert_eq!(fact.line, 16);
 }
+
+#[test]
+fn class_based_views() {
+    let f = facts(
+        r#"
+from flask import Flask
+from flask.views import MethodView
+from flask_jwt_extended import jwt_required
+from flask_restful import Api, Resource, reqparse
+from flask_restx import Namespace
+
+from .models import Todo, db
+
+app = Flask(__name__)
+api = Api(app)
+ns = Namespace("projects", path="/projects")
+parser = reqparse.RequestParser()
+parser.add_argument("title")
+
+class TodoResource(Resource):
+    method_decorators = [jwt_required()]
+
+    def get(self, todo_id):
+        return Todo.query.get_or_404(todo_id).to_dict()
+
+    def put(self, todo_id):
+        args = parser.parse_args()
+        db.session.query(Todo).filter(Todo.id == todo_id).update({"title": args["title"]})
+
+    def helper(self):
+        return None
+
+@ns.route("/<int:project_id>")
+class Project(Resource):
+    def delete(self, project_id):
+        return "", 204
+
+class UserAPI(MethodView):
+    def get(self, user_id):
+        return "user"
+
+api.add_resource(TodoResource, "/todos/<int:todo_id>")
+app.add_url_rule("/users/<int:user_id>", view_func=UserAPI.as_view("user"))
+"#,
+    );
+    assert_eq!(of_kind(&f, "route").len(), 4, "{f:#?}");
+    let (_, get) = route(&f, "GET", "/todos/<int:todo_id>");
+    assert_eq!(get.middleware, vec!["jwt_required()"]);
+    assert_eq!(get.handler.as_deref(), Some("get"));
+    let (_, put) = route(&f, "PUT", "/todos/<int:todo_id>");
+    let scope = put.handler_scope.clone().unwrap();
+    let update = in_scope(&f, &scope)
+        .into_iter()
+        .find_map(|f| match &f.data {
+            FactData::DbAccess(a) => Some(a),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(update.operation, "update");
+    assert_eq!(update.filters[0].source, Provenance::Request);
+    assert_eq!(update.values[0].source, Provenance::Request);
+    route(&f, "DELETE", "/projects/<int:project_id>");
+    route(&f, "GET", "/users/<int:user_id>");
+    assert_eq!(of_kind(&f, "auth_check").len(), 2);
+}

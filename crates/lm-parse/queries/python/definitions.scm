@@ -4,3 +4,7 @@
   definition: (function_definition) @decorated.function) @decorated
 
 (function_definition) @function
+
+; Decorated classes (Flask-RESTX `@ns.route("/x")` on a `Resource`).
+(decorated_definition
+  definition: (class_definition) @decorated_class.class) @decorated_class

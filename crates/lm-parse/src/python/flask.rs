@@ -1,6 +1,8 @@
 //! Flask routes: `@app.route("/x", methods=[...])`, `@bp.get(...)` (Flask 2), blueprints
 //! with `url_prefix` (from `Blueprint(...)` or a same-file `register_blueprint`),
-//! `app.add_url_rule(rule, view_func=f)`, and `before_request` hooks as middleware.
+//! `app.add_url_rule(rule, view_func=f)`, class-based views (Flask-RESTful
+//! `api.add_resource(Resource, "/x")`, Flask-RESTX `@ns.route("/x")` on a `Resource`,
+//! `MethodView.as_view`), and `before_request` hooks as middleware.
 //!
 //! Decorators above the route decorator are not applied to the registered view (a
 //! classic mistake: `@login_required` written above `@app.route` protects nothing), so
@@ -183,6 +185,7 @@ pub fn extract(file: &PyFile<'_>, handlers: &mut Handlers, out: &mut Extraction)
             break;
         }
     }
+    class_views(file, handlers, out);
     // `app.add_url_rule("/x", view_func=f, methods=[...])`
     for c in &file.calls {
         if last_segment(ctx.text(c.callee)) != "add_url_rule" {
@@ -235,6 +238,236 @@ pub fn extract(file: &PyFile<'_>, handlers: &mut Handlers, out: &mut Extraction)
             },
         );
     }
+}
+
+const VERBS: &[&str] = &["get", "post", "put", "patch", "delete"];
+
+/// Module-level (or decorated) class definitions named `name`.
+fn find_class<'a>(file: &PyFile<'a>, name: &str) -> Option<Node<'a>> {
+    let ctx = file.ctx;
+    let root = ctx.tree.root_node();
+    let mut c = root.walk();
+    let found = root.named_children(&mut c).find_map(|n| {
+        let class = match n.kind() {
+            "class_definition" => n,
+            "decorated_definition" => n.child_by_field_name("definition")?,
+            _ => return None,
+        };
+        (class.kind() == "class_definition"
+            && class
+                .child_by_field_name("name")
+                .is_some_and(|x| ctx.text(x) == name))
+        .then_some(class)
+    });
+    found
+}
+
+/// Class-level `decorators = [...]` / `method_decorators = [...]` of a view class.
+fn class_decorators<'a>(file: &PyFile<'a>, class: Node<'a>) -> Vec<Node<'a>> {
+    let ctx = file.ctx;
+    let Some(body) = class.child_by_field_name("body") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut c = body.walk();
+    for stmt in body.named_children(&mut c) {
+        let Some(assign) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else {
+            continue;
+        };
+        let (Some(l), Some(r)) = (
+            assign.child_by_field_name("left"),
+            assign.child_by_field_name("right"),
+        ) else {
+            continue;
+        };
+        if matches!(ctx.text(l), "decorators" | "method_decorators") {
+            out.extend(super::fastapi::list_items(r));
+        }
+    }
+    out
+}
+
+/// Routes for the HTTP-verb methods of a view class mounted at `patterns`.
+fn class_routes(
+    file: &PyFile<'_>,
+    handlers: &mut Handlers,
+    out: &mut Extraction,
+    at: Node<'_>,
+    class: Node<'_>,
+    patterns: &[String],
+) {
+    let ctx = file.ctx;
+    let shared = class_decorators(file, class);
+    let Some(body) = class.child_by_field_name("body") else {
+        return;
+    };
+    let mut c = body.walk();
+    for item in body.named_children(&mut c) {
+        let (func, own) = match item.kind() {
+            "function_definition" => (item, Vec::new()),
+            "decorated_definition" => match item.child_by_field_name("definition") {
+                Some(f) if f.kind() == "function_definition" => (f, decorator_exprs(item)),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let Some(name) = func.child_by_field_name("name").map(|n| ctx.text(n)) else {
+            continue;
+        };
+        if !VERBS.contains(&name) || handlers.contains_key(&func.start_byte()) {
+            continue;
+        }
+        let decorators: Vec<Node<'_>> = shared.iter().copied().chain(own).collect();
+        for pattern in patterns {
+            register(
+                file,
+                handlers,
+                out,
+                RouteSite {
+                    at,
+                    func,
+                    pattern: pattern.clone(),
+                    methods: vec![name.to_ascii_uppercase()],
+                    decorators: &decorators,
+                },
+            );
+        }
+    }
+}
+
+/// Flask-RESTful / Flask-RESTX / MethodView registrations.
+fn class_views(file: &PyFile<'_>, handlers: &mut Handlers, out: &mut Extraction) {
+    let ctx = file.ctx;
+    let restful = file.imports_module("flask_restful")
+        || file.imports_module("flask_restx")
+        || file.imports_module("flask_restplus");
+    for c in &file.calls {
+        let callee = ctx.text(c.callee);
+        match last_segment(callee) {
+            "add_resource" if restful => {
+                let Some(cls) = positional(c.args, 0) else {
+                    continue;
+                };
+                let patterns: Vec<String> = {
+                    let mut cur = c.args.walk();
+                    let items: Vec<String> = c
+                        .args
+                        .named_children(&mut cur)
+                        .skip(1)
+                        .filter_map(|a| string_value(ctx, a))
+                        .collect();
+                    items
+                };
+                if let Some(class) = find_class(file, ctx.text(cls)) {
+                    class_routes(file, handlers, out, c.node, class, &patterns);
+                }
+            }
+            "add_url_rule" => {
+                // `view_func=UserAPI.as_view("user")`
+                let Some(view) =
+                    keyword(ctx, c.args, "view_func").or_else(|| positional(c.args, 2))
+                else {
+                    continue;
+                };
+                if view.kind() != "call" {
+                    continue;
+                }
+                let vt = ctx.text(view);
+                let Some((cls, _)) = vt.split_once(".as_view") else {
+                    continue;
+                };
+                let Some(rule) = positional(c.args, 0).and_then(|r| string_value(ctx, r)) else {
+                    continue;
+                };
+                let prefix = c
+                    .callee
+                    .child_by_field_name("object")
+                    .map(|o| prefix_of(file, ctx.text(o)))
+                    .unwrap_or_default();
+                if let Some(class) = find_class(file, cls.trim()) {
+                    class_routes(file, handlers, out, c.node, class, &[join(&prefix, &rule)]);
+                }
+            }
+            _ => {}
+        }
+    }
+    if !restful {
+        return;
+    }
+    // `@ns.route("/todos/<int:id>")` on a Resource class.
+    for &(decorated, class) in &file.decorated_classes {
+        for expr in decorator_exprs(decorated) {
+            if expr.kind() != "call" {
+                continue;
+            }
+            let Some(callee) = expr.child_by_field_name("function") else {
+                continue;
+            };
+            if last_segment(ctx.text(callee)) != "route" {
+                continue;
+            }
+            let Some(args) = expr.child_by_field_name("arguments") else {
+                continue;
+            };
+            let Some(path) = positional(args, 0).and_then(|p| string_value(ctx, p)) else {
+                continue;
+            };
+            let prefix = callee
+                .child_by_field_name("object")
+                .map(|o| namespace_prefix(file, ctx.text(o)))
+                .unwrap_or_default();
+            class_routes(
+                file,
+                handlers,
+                out,
+                decorated,
+                class,
+                &[join(&prefix, &path)],
+            );
+        }
+    }
+}
+
+/// Path of a Flask-RESTX namespace: `api.namespace("todos", path="/todos")` or
+/// `Namespace("todos")` (mounted at `/todos` unless `add_namespace(ns, path=...)`).
+fn namespace_prefix(file: &PyFile<'_>, var: &str) -> String {
+    let ctx = file.ctx;
+    let added = file.calls.iter().find_map(|c| {
+        (last_segment(ctx.text(c.callee)) == "add_namespace"
+            && positional(c.args, 0).is_some_and(|a| ctx.text(a) == var))
+        .then(|| keyword(ctx, c.args, "path").and_then(|p| string_value(ctx, p)))
+        .flatten()
+    });
+    if let Some(p) = added {
+        return p;
+    }
+    let value = file
+        .assignments
+        .iter()
+        .rev()
+        .find(|(l, _)| ctx.text(*l) == var)
+        .map(|(_, r)| *r)
+        .filter(|r| r.kind() == "call");
+    let Some(value) = value else {
+        return String::new();
+    };
+    let callee = value
+        .child_by_field_name("function")
+        .map(|f| ctx.text(f))
+        .unwrap_or("");
+    if !matches!(last_segment(callee), "namespace" | "Namespace") {
+        return String::new();
+    }
+    let Some(args) = value.child_by_field_name("arguments") else {
+        return String::new();
+    };
+    if let Some(p) = keyword(ctx, args, "path").and_then(|p| string_value(ctx, p)) {
+        return p;
+    }
+    positional(args, 0)
+        .and_then(|n| string_value(ctx, n))
+        .map(|n| format!("/{n}"))
+        .unwrap_or_default()
 }
 
 struct RouteSite<'a, 'd> {

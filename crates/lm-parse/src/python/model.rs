@@ -71,6 +71,8 @@ pub struct PyFile<'a> {
     pub functions: Vec<Node<'a>>,
     /// Decorated functions: (decorated_definition, function_definition).
     pub decorated: Vec<(Node<'a>, Node<'a>)>,
+    /// Decorated classes: (decorated_definition, class_definition).
+    pub decorated_classes: Vec<(Node<'a>, Node<'a>)>,
     /// Every assignment (left, right), in source order.
     pub assignments: Vec<(Node<'a>, Node<'a>)>,
 }
@@ -90,6 +92,7 @@ impl<'a> PyFile<'a> {
             calls: Vec::new(),
             functions: Vec::new(),
             decorated: Vec::new(),
+            decorated_classes: Vec::new(),
             assignments: Vec::new(),
         };
 
@@ -109,10 +112,12 @@ impl<'a> PyFile<'a> {
             }
         }
 
-        let (cd, cdf, cfn) = (
+        let (cd, cdf, cfn, cdc, cdcc) = (
             query::capture(&q.definitions, "decorated")?,
             query::capture(&q.definitions, "decorated.function")?,
             query::capture(&q.definitions, "function")?,
+            query::capture(&q.definitions, "decorated_class")?,
+            query::capture(&q.definitions, "decorated_class.class")?,
         );
         let mut it = cursor.matches(&q.definitions, root, src);
         while let Some(m) = it.next() {
@@ -123,6 +128,11 @@ impl<'a> PyFile<'a> {
             }
             if let Some(f) = m.captures.iter().find(|c| c.index == cfn) {
                 file.functions.push(f.node);
+            }
+            let dc = m.captures.iter().find(|c| c.index == cdc).map(|c| c.node);
+            let class = m.captures.iter().find(|c| c.index == cdcc).map(|c| c.node);
+            if let (Some(d), Some(c)) = (dc, class) {
+                file.decorated_classes.push((d, c));
             }
         }
 

@@ -56,6 +56,12 @@ fn resolve(file: &PyFile<'_>, handlers: &Handlers, n: Node<'_>, depth: u32) -> P
             if text.starts_with("g.user") || text.starts_with("g.current_user") {
                 return Provenance::User;
             }
+            // Flask-RESTX `api.payload` / `ns.payload`.
+            if text.ends_with(".payload")
+                && (file.imports_module("flask_restx") || file.imports_module("flask_restplus"))
+            {
+                return Provenance::Request;
+            }
             obj.map(|o| resolve(file, handlers, o, depth + 1))
                 .unwrap_or(Provenance::Unknown)
         }
@@ -70,6 +76,13 @@ fn resolve(file: &PyFile<'_>, handlers: &Handlers, n: Node<'_>, depth: u32) -> P
             let ct = ctx.text(callee);
             if yields_user(ct) {
                 return Provenance::User;
+            }
+            // Flask-RESTful `parser.parse_args()`, Flask-WTF/webargs style parsers.
+            if matches!(
+                last_segment(ct),
+                "parse_args" | "get_json" | "validate_json"
+            ) {
+                return Provenance::Request;
             }
             let first_arg = n
                 .child_by_field_name("arguments")
