@@ -364,3 +364,79 @@ fn full_shared_database_when_present() {
     assert!(vulns.iter().filter(|v| v["package"] == "lodash").count() >= 2);
     assert!(vulns.iter().filter(|v| v["package"] == "next").count() >= 3);
 }
+
+#[test]
+fn online_check_against_a_local_stub_registry() {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        // Answers a bounded number of requests: 200 for names it knows, 404 otherwise.
+        let mut paths = Vec::new();
+        for stream in listener.incoming().take(3) {
+            let mut s = stream.unwrap();
+            let mut r = BufReader::new(s.try_clone().unwrap());
+            let mut first = String::new();
+            r.read_line(&mut first).unwrap();
+            let mut h = String::new();
+            while r.read_line(&mut h).unwrap() > 2 {
+                h.clear();
+            }
+            let path = first.split_whitespace().nth(1).unwrap_or("").to_string();
+            let known = ["/react", "/zod"].contains(&path.as_str());
+            let status = if known { "200 OK" } else { "404 Not Found" };
+            write!(
+                s,
+                "HTTP/1.1 {status}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+            )
+            .unwrap();
+            paths.push(path);
+        }
+        paths
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("package.json"),
+        r#"{"dependencies":{"react":"^18.2.0","zod":"^3.22.0","shadcn-ui-form-helpers":"^1.0.0"}}"#,
+    )
+    .unwrap();
+    let input = format!(
+        "{{\"type\":\"file\",\"path\":\"package.json\",\"root\":\"{}\",\"size\":1,\"role\":\"manifest\"}}\n",
+        dir.path().display()
+    );
+    std::env::set_var("LM_NPM_REGISTRY", &base);
+    let cache = dir.path().join("cache.json");
+    let mut out = Vec::new();
+    lm_deps::cli::run_stream(
+        ["lm-deps", "--online", "--cache", cache.to_str().unwrap()],
+        input.as_bytes(),
+        &mut out,
+    )
+    .unwrap();
+    let paths = server.join().unwrap();
+    assert_eq!(paths.len(), 3);
+    let recs: Vec<Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let missing: Vec<&Value> = recs
+        .iter()
+        .filter(|v| v["rule"] == "deps.not-in-registry")
+        .collect();
+    assert_eq!(missing.len(), 1);
+    assert_eq!(missing[0]["package"], "shadcn-ui-form-helpers");
+    assert_eq!(missing[0]["category"], "dep.unknown-package");
+    assert!(cache.is_file());
+    // Second run: answered from the cache, no server.
+    let mut out = Vec::new();
+    lm_deps::cli::run_stream(
+        ["lm-deps", "--online", "--cache", cache.to_str().unwrap()],
+        input.as_bytes(),
+        &mut out,
+    )
+    .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("\"registry_cached\":3"), "{text}");
+    assert!(text.contains("deps.not-in-registry"));
+}
