@@ -52,6 +52,10 @@ pub struct Mw<'a> {
     pub fact: &'a Fact,
     /// Its payload.
     pub mw: &'a Middleware,
+    /// True when it stops unauthenticated requests: it is marked authenticating and, when
+    /// its body holds auth checks, at least one of them is enforced (a middleware that
+    /// only refreshes the session does not count).
+    pub enforces: bool,
     next: Vec<NextMatcher>,
 }
 
@@ -102,6 +106,19 @@ pub fn middlewares(ix: &Index) -> Vec<Mw<'_>> {
                 idx: i,
                 fact: f,
                 mw: m,
+                enforces: m.authenticates && {
+                    let checks: Vec<bool> = ix
+                        .of_kind("auth_check")
+                        .filter(|(_, a)| {
+                            a.path == f.path && a.line >= f.line && a.end_line <= f.end_line
+                        })
+                        .filter_map(|(_, a)| match &a.data {
+                            FactData::AuthCheck(c) => Some(c.enforced),
+                            _ => None,
+                        })
+                        .collect();
+                    checks.is_empty() || checks.iter().any(|e| *e)
+                },
                 next: if m.framework.starts_with("next") {
                     m.matcher.iter().map(|s| NextMatcher::new(s)).collect()
                 } else {
@@ -513,8 +530,38 @@ pub fn view<'a>(
                     .get_or_insert_with(|| format!("`{}`", rl.method));
             }
             // A lookup by a secret token from the request (confirmation links, invite
-            // codes, API keys) authenticates the request by capability.
+            // codes, API keys) authenticates the request by capability; a lookup of the
+            // caller in an admins / roles table is a role check.
             FactData::DbAccess(d) if d.operation == "select" => {
+                let role_table = d.table.as_deref().is_some_and(|t| {
+                    names::words(names::table_name(t)).iter().any(|w| {
+                        matches!(
+                            w.as_str(),
+                            "admin"
+                                | "admins"
+                                | "role"
+                                | "roles"
+                                | "staff"
+                                | "moderators"
+                                | "permissions"
+                                | "superusers"
+                        )
+                    })
+                });
+                if role_table
+                    && d.filters.iter().any(|x| {
+                        x.source == Provenance::User
+                            || (names::is_owner_column(&x.column)
+                                && !matches!(x.source, Provenance::Request | Provenance::Validated))
+                    })
+                {
+                    v.role.get_or_insert_with(|| {
+                        format!(
+                            "a lookup of the caller in `{}`",
+                            d.table.as_deref().unwrap_or("?")
+                        )
+                    });
+                }
                 if let Some(x) = d.filters.iter().find(|x| {
                     matches!(x.source, Provenance::Request | Provenance::Validated)
                         && is_secret_column(&x.column)
@@ -541,7 +588,16 @@ pub fn view<'a>(
     // Middleware that covers the route.
     for m in mws {
         let cov = covers(m, mws, fact, route, &v.pattern, mount.as_ref());
-        if m.mw.authenticates {
+        if m.mw.authenticates && !m.enforces {
+            if cov {
+                v.uncovered_auth_mw.get_or_insert_with(|| {
+                    format!(
+                        "{} reads the session but lets unauthenticated requests through",
+                        m.describe()
+                    )
+                });
+            }
+        } else if m.mw.authenticates {
             if cov {
                 v.auth
                     .raise(Auth::Enforced(format!("middleware {}", m.describe())));

@@ -280,7 +280,6 @@ pub fn auth_flow(text: &str) -> Option<&'static str> {
                 "resetpassword",
                 "passwordreset",
                 "recoverpassword",
-                "updatepassword",
             ],
             "password reset",
         ),

@@ -202,7 +202,8 @@ fn rate_limits(ctx: &mut Ctx<'_>) {
         if flow.is_none() && writes {
             let by_name = names::auth_flow(&v.pattern)
                 .or_else(|| v.route.handler.as_deref().and_then(names::auth_flow));
-            if let Some(k) = by_name {
+            let admin = names::is_admin_text(&v.pattern);
+            if let Some(k) = by_name.filter(|_| !admin) {
                 // A sign-in route does something: a check, a lookup or an auth call.
                 if !v.reach.facts.is_empty() || !v.reach.calls.is_empty() {
                     flow = Some((k, "its path".into()));
