@@ -233,3 +233,49 @@ export function f(x) {
     let f = facts("lib/util.ts", src);
     assert!(db_accesses(&f).is_empty(), "{:#?}", db_accesses(&f));
 }
+
+#[test]
+fn query_builders_filtered_later_and_url_search_params() {
+    let src = r#"
+import { createClient } from "https://esm.sh/@supabase/supabase-js@2";
+Deno.serve(async (req) => {
+  const supabase = createClient(Deno.env.get("SUPABASE_URL")!, Deno.env.get("SUPABASE_SERVICE_ROLE_KEY")!);
+  const url = new URL(req.url);
+  const taskId = url.searchParams.get("id");
+  let query = supabase.from("tasks").select("*").order("created_at");
+  if (taskId) {
+    query = query.eq("id", taskId);
+  }
+  query = query.eq("archived", false).limit(10);
+  const { data } = await query;
+  return Response.json(data);
+});
+"#;
+    let f = facts("supabase/functions/tasks/index.ts", src);
+    let (_, a) = db_accesses(&f)[0];
+    assert_eq!(a.client_kind, "service_role");
+    assert_eq!(filter(a, "id").source, Provenance::Request);
+    assert_eq!(filter(a, "archived").source, Provenance::Literal);
+}
+
+#[test]
+fn user_scoped_helper_clients_and_credential_getters() {
+    let src = r#"
+import { supabaseForUser } from "../supabase";
+export const handler = async ({ conversation_id }, ctx) => {
+  if (!ctx.isAuthenticated()) return { isError: true };
+  const supabase = supabaseForUser(ctx);
+  const token = await getAccessToken();
+  return supabase.from("conversations").select("id").eq("id", conversation_id);
+};
+"#;
+    let f = facts("src/lib/mcp/tools/get-conversation.ts", src);
+    let (_, c) = db_clients(&f)[0];
+    assert_eq!(c.client_kind, "user");
+    let (_, a) = db_accesses(&f)[0];
+    assert_eq!(a.client_kind, "user");
+    let checks = auth_checks(&f);
+    assert_eq!(checks.len(), 1, "{checks:#?}");
+    assert_eq!(checks[0].1.method, "ctx.isAuthenticated");
+    assert!(checks[0].1.enforced);
+}

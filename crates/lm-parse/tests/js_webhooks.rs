@@ -146,3 +146,57 @@ export async function POST(req: Request) {
     let f = facts("app/api/posts/route.ts", src);
     assert!(webhooks(&f).is_empty());
 }
+
+#[test]
+fn same_file_verify_helper_skipped_without_token() {
+    let src = r#"
+async function verifyAircallSignature(body: string, signature: string | null, token: string) {
+  if (!signature) return false;
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(token), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const sig = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body));
+  const expectedSignature = Array.from(new Uint8Array(sig)).map((b) => b.toString(16).padStart(2, "0")).join("");
+  return expectedSignature === signature;
+}
+Deno.serve(async (req) => {
+  const rawBody = await req.text();
+  const signature = req.headers.get("x-aircall-signature");
+  const aircallToken = Deno.env.get("AIRCALL_WEBHOOK_TOKEN");
+  if (aircallToken) {
+    const ok = await verifyAircallSignature(rawBody, signature, aircallToken);
+    if (!ok) return new Response("invalid", { status: 401 });
+  } else {
+    console.warn("token not configured - skipping verification");
+  }
+  return new Response("ok");
+});
+"#;
+    let f = facts("supabase/functions/call-events-webhook/index.ts", src);
+    let (_, w) = webhooks(&f)[0];
+    assert!(w.verified);
+    assert_eq!(w.verify_method.as_deref(), Some("verifyAircallSignature"));
+    assert_eq!(w.timing_safe, Some(false));
+    assert!(w.fails_open);
+    let closed = src.replace(
+        "console.warn(\"token not configured - skipping verification\");",
+        "return new Response(\"server misconfigured\", { status: 500 });",
+    );
+    let f = facts("supabase/functions/call-events-webhook/index.ts", &closed);
+    assert!(!webhooks(&f)[0].1.fails_open);
+}
+
+#[test]
+fn signed_in_endpoints_about_webhooks_are_not_receivers() {
+    let src = r#"
+import { requireUser } from "../_shared/auth.ts";
+Deno.serve(async (req) => {
+  const user = await requireUser(req);
+  const { url } = await req.json();
+  await fetch(url, { method: "POST", body: JSON.stringify({ by: user.id }) });
+  return new Response("sent");
+});
+"#;
+    let f = facts("supabase/functions/dispatch-webhook/index.ts", src);
+    assert!(webhooks(&f).is_empty());
+    let (_, r) = route(&f, "/functions/v1/dispatch-webhook", "*");
+    assert!(!r.public);
+}

@@ -71,6 +71,14 @@ pub fn classify_call(file: &JsFile<'_>, call: Node<'_>) -> Option<(String, &'sta
         "verifyIdToken" | "verifySessionCookie" => "firebase",
         "authenticate" if text.starts_with("passport.") => "passport",
         "isAuthenticated" if text.starts_with("req.") || text.starts_with("request.") => "passport",
+        "isAuthenticated" | "isSignedIn" | "isLoggedIn"
+            if matches!(
+                text.split('.').next(),
+                Some("ctx" | "context" | "c" | "locals" | "event" | "auth")
+            ) =>
+        {
+            "custom"
+        }
         "verifyToken" if from("verifyToken").starts_with("@clerk") => "clerk",
         _ => {
             if !CUSTOM_AUTH.is_match(last) {
@@ -85,8 +93,15 @@ pub fn classify_call(file: &JsFile<'_>, call: Node<'_>) -> Option<(String, &'sta
                 return None;
             }
             let lower = last.to_ascii_lowercase();
-            // Getters that take an id are lookups, not checks.
+            // Getters that take an id are lookups, not checks; getters of tokens and keys
+            // fetch credentials for outgoing calls.
             if lower.starts_with("get") || lower.starts_with("fetch") || lower.starts_with("load") {
+                if ["token", "jwt", "apikey", "api_key", "bearer"]
+                    .iter()
+                    .any(|w| lower.ends_with(w))
+                {
+                    return None;
+                }
                 let args = syntax::args(call);
                 let ok = args.iter().all(|a| {
                     let t = file.text(*a);

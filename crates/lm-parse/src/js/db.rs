@@ -32,6 +32,12 @@ static ADMIN_HELPER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex compiles")
 });
 
+/// Helper names (imported from elsewhere) that return a client carrying the caller's JWT.
+static USER_HELPER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(for_?user|user_?client|user_?supabase|authed|authenticated_?client|for_?request|server_?supabase|supabase_?server|create_?server_?client)")
+        .expect("regex compiles")
+});
+
 const PRISMA_OPS: &[&str] = &[
     "findUnique",
     "findUniqueOrThrow",
@@ -408,6 +414,15 @@ pub fn extract_clients(file: &mut JsFile<'_>) {
         } else if last == "neon" && file.imports_from("@neondatabase") {
             ("neon", "server".into())
         } else if callee.kind() == "identifier"
+            && USER_HELPER.is_match(last)
+            && file
+                .import_of(last)
+                .is_some_and(|i| is_local_source(&i.source))
+            && file.src.contains("supabase")
+        {
+            // `supabaseForUser(ctx)`, `createServerSupabase()`, `getUserClient(req)`.
+            ("supabase", "user".into())
+        } else if callee.kind() == "identifier"
             && ADMIN_HELPER.is_match(last)
             && file
                 .import_of(last)
@@ -778,33 +793,31 @@ fn supabase_chain<'a>(file: &JsFile<'a>, from: Node<'a>) -> Option<(Node<'a>, Db
             }
             continue;
         }
-        if SUPABASE_FILTERS.contains(name) {
-            match *name {
-                "match" => {
-                    if let Some(a) = syntax::arg(*c, 0) {
-                        object_filters(file, a, "match", &mut filters, 0);
-                    }
-                }
-                "or" | "not" if syntax::args(*c).len() == 1 => {
-                    if let Some(a) = syntax::arg(*c, 0) {
-                        filters.push(filter(file, "or", name, a));
-                    }
-                }
-                _ => {
-                    let args = syntax::args(*c);
-                    let col = args
-                        .first()
-                        .and_then(|a| syntax::string_value(file.src, *a))
-                        .unwrap_or("?");
-                    let val = if *name == "filter" || *name == "not" {
-                        args.get(2)
-                    } else {
-                        args.get(1)
-                    };
-                    if let Some(v) = val {
-                        filters.push(filter(file, col, name, *v));
-                    }
-                }
+        supabase_filter(file, name, *c, &mut filters);
+    }
+    // Query builders filtered later: `let q = supabase.from(t).select(); if (x) q = q.eq(...)`.
+    if let Some(var) = builder_var(file, outer_chain(from)) {
+        let scope = syntax::enclosing_function(from)
+            .map(|f| f.byte_range())
+            .unwrap_or(0..file.src.len());
+        let after = outer_chain(from).end_byte();
+        for c in file.calls_in(&scope) {
+            if c.start_byte() < after {
+                continue;
+            }
+            let Some(o) = syntax::callee_object(c) else {
+                continue;
+            };
+            if file.text(syntax::unwrap(o)) != var {
+                continue;
+            }
+            let Some(callee) = syntax::callee(c) else {
+                continue;
+            };
+            let first = syntax::last_name(file.src, callee);
+            supabase_filter(file, first, c, &mut filters);
+            for (name, c2) in chain_after(file, c) {
+                supabase_filter(file, name, c2, &mut filters);
             }
         }
     }
@@ -832,6 +845,56 @@ fn supabase_chain<'a>(file: &JsFile<'a>, from: Node<'a>) -> Option<(Node<'a>, Db
             values,
         },
     ))
+}
+
+/// The variable a query builder is bound to (`let query = supabase.from(...)...`).
+fn builder_var<'a>(file: &JsFile<'a>, chain: Node<'a>) -> Option<&'a str> {
+    let mut cur = chain;
+    while let Some(p) = cur.parent() {
+        match p.kind() {
+            "parenthesized_expression" | "non_null_expression" | "as_expression" => cur = p,
+            "variable_declarator" => {
+                let n = p.child_by_field_name("name")?;
+                return (n.kind() == "identifier").then(|| file.text(n));
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Adds the filter a chained Supabase call applies (`.eq(col, v)`, `.match({...})`...).
+fn supabase_filter(file: &JsFile<'_>, name: &str, c: Node<'_>, filters: &mut Vec<DbFilter>) {
+    if !SUPABASE_FILTERS.contains(&name) {
+        return;
+    }
+    match name {
+        "match" => {
+            if let Some(a) = syntax::arg(c, 0) {
+                object_filters(file, a, "match", filters, 0);
+            }
+        }
+        "or" | "not" if syntax::args(c).len() == 1 => {
+            if let Some(a) = syntax::arg(c, 0) {
+                filters.push(filter(file, "or", name, a));
+            }
+        }
+        _ => {
+            let args = syntax::args(c);
+            let col = args
+                .first()
+                .and_then(|a| syntax::string_value(file.src, *a))
+                .unwrap_or("?");
+            let val = if name == "filter" || name == "not" {
+                args.get(2)
+            } else {
+                args.get(1)
+            };
+            if let Some(v) = val {
+                filters.push(filter(file, col, name, *v));
+            }
+        }
+    }
 }
 
 fn drizzle_chain<'a>(file: &JsFile<'a>, call: Node<'a>) -> Option<(Node<'a>, DbAccess)> {

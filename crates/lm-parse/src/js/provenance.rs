@@ -136,6 +136,19 @@ fn classify(file: &JsFile<'_>, n: Node<'_>, depth: u32) -> Provenance {
         "identifier" | "shorthand_property_identifier" => identifier(file, n, depth),
         "member_expression" | "subscript_expression" => member(file, n, depth),
         "call_expression" => call(file, n, depth),
+        "new_expression" => {
+            // `new URL(req.url)`, `new URLSearchParams(await req.text())`
+            let ctor = n
+                .child_by_field_name("constructor")
+                .map(|c| file.text(c))
+                .unwrap_or("");
+            match (ctor, syntax::arg(n, 0)) {
+                ("URL" | "URLSearchParams" | "Request" | "Headers", Some(a)) => {
+                    classify(file, a, depth + 1)
+                }
+                _ => Provenance::Unknown,
+            }
+        }
         "array" => {
             let mut p = Provenance::Literal;
             let mut cur = n.walk();

@@ -2,11 +2,23 @@
 //! payload use before it, timing-safe comparison, failing open when the secret is
 //! unset, side effects and idempotency.
 
+use std::sync::LazyLock;
+
 use lm_core::fact::{FactData, Webhook};
+use regex::Regex;
 use tree_sitter::Node;
 
 use super::model::JsFile;
 use super::syntax;
+
+/// Hand-written verification helpers (`verifySignature`, `verifyAircallSignature`,
+/// `isValidWebhook`, `validateHmac`...).
+static CUSTOM_VERIFY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(verify|validate|check|is_?valid)_?\w*?(signature|hmac|sig)$|^(verify|validate|is_?valid)_?\w*?webhook(_?(signature|request|payload|event))?$|^validateRequest$",
+    )
+        .expect("regex compiles")
+});
 
 fn verify_kind(file: &JsFile<'_>, call: Node<'_>) -> Option<&'static str> {
     let callee = syntax::callee(call)?;
@@ -34,16 +46,7 @@ fn verify_kind(file: &JsFile<'_>, call: Node<'_>) -> Option<&'static str> {
             }
         }
         "timingSafeEqual" => Some("hmac"),
-        "verifyWebhook"
-        | "verifySignature"
-        | "validateSignature"
-        | "verifyWebhookSignature"
-        | "isValidSignature"
-        | "validateWebhook"
-        | "verifyStripeSignature"
-        | "verifyHmac"
-        | "validateRequest"
-        | "verifyRequestSignature" => Some("custom"),
+        _ if CUSTOM_VERIFY.is_match(last) => Some("custom"),
         _ => None,
     }
 }
@@ -61,6 +64,12 @@ fn provider_of(file: &JsFile<'_>, scope_text: &str, kinds: &[&str]) -> String {
         } else {
             "svix"
         }
+    } else if p.contains("meta")
+        || p.contains("facebook")
+        || p.contains("whatsapp")
+        || p.contains("instagram")
+    {
+        "meta"
     } else if kinds.contains(&"github") || l.contains("x-hub-signature") {
         "github"
     } else if l.contains("x-shopify-hmac") || p.contains("shopify") {
@@ -109,6 +118,12 @@ pub fn extract(file: &mut JsFile<'_>) {
         if !by_path && !by_calls {
             continue;
         }
+        if !by_calls && verifies.is_empty() && !hmac && user_authenticated(file, h) {
+            // `dispatch-webhook`, `/api/webhooks/settings`: a signed-in user's endpoint
+            // about webhooks, not one that receives them.
+            unmark_public(file, h);
+            continue;
+        }
         let kinds: Vec<&str> = verifies.iter().map(|(_, k)| *k).collect();
         let provider = provider_of(file, scope_text, &kinds);
         // The verification point: a library call, or the signature comparison.
@@ -148,6 +163,15 @@ pub fn extract(file: &mut JsFile<'_>) {
                     if verify.is_none() {
                         verify = Some((*b, "signature comparison".into()));
                     }
+                }
+            }
+        }
+        if timing_safe.is_none() {
+            // A same-file helper doing the comparison (`verifyAircallSignature`).
+            if let Some((c, _)) = verifies.iter().find(|(_, k)| *k == "custom") {
+                let name = syntax::callee(*c).map(|x| file.text(x)).unwrap_or("");
+                if let Some(def) = file.top_level_function(name) {
+                    timing_safe = helper_timing(file, def);
                 }
             }
         }
@@ -312,6 +336,7 @@ fn fails_open(file: &JsFile<'_>, verify: Node<'_>) -> bool {
                 .unwrap_or("");
             let lc = cond.to_ascii_lowercase();
             let about_secret = lc.contains("secret")
+                || lc.contains("token")
                 || lc.contains("env")
                 || lc.contains("key")
                 || lc.contains("signature")
@@ -341,4 +366,53 @@ fn fails_open(file: &JsFile<'_>, verify: Node<'_>) -> bool {
         cur = p.parent();
     }
     false
+}
+
+/// Timing safety of a same-file verification helper: true when it uses
+/// `timingSafeEqual` / `crypto.subtle.verify`, false when it compares with `===`.
+fn helper_timing(file: &JsFile<'_>, def: Node<'_>) -> Option<bool> {
+    let t = file.text(def);
+    if t.contains("timingSafeEqual") || t.contains("subtle.verify") || t.contains("timingSafe") {
+        return Some(true);
+    }
+    let mut unsafe_cmp = false;
+    syntax::descendants(def, false, |n| {
+        if n.kind() == "binary_expression"
+            && n.child_by_field_name("operator")
+                .is_some_and(|o| matches!(file.text(o), "===" | "!==" | "==" | "!="))
+        {
+            let b = file.text(n).to_ascii_lowercase();
+            if b.contains("sig") || b.contains("hmac") || b.contains("digest") || b.contains("hash")
+            {
+                unsafe_cmp = true;
+            }
+        }
+    });
+    unsafe_cmp.then_some(false)
+}
+
+/// True when the handler has an enforced user authentication check.
+fn user_authenticated(file: &JsFile<'_>, h: Node<'_>) -> bool {
+    let scope = file.ctx.scope_for_function(h);
+    file.facts.iter().any(|f| {
+        f.scope.as_deref() == Some(scope.as_str())
+            && matches!(&f.data, FactData::AuthCheck(a) if a.enforced && a.provider != "secret-header")
+    })
+}
+
+/// Clears the webhook `public` marking of the route whose handler is `h`.
+fn unmark_public(file: &mut JsFile<'_>, h: Node<'_>) {
+    let scope = file.ctx.scope_for_function(h);
+    for f in &mut file.facts {
+        if let FactData::Route(r) = &mut f.data {
+            if r.handler_scope.as_deref() == Some(scope.as_str())
+                && r.public_reason
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with("webhook"))
+            {
+                r.public = false;
+                r.public_reason = None;
+            }
+        }
+    }
 }
