@@ -318,3 +318,50 @@ app.add_url_rule("/users/<int:user_id>", view_func=UserAPI.as_view("user"))
     route(&f, "GET", "/users/<int:user_id>");
     assert_eq!(of_kind(&f, "auth_check").len(), 2);
 }
+
+#[test]
+fn session_based_login_checks() {
+    let f = facts(
+        r#"
+from flask import Flask, redirect, session, url_for
+from .db import supabase
+
+app = Flask(__name__)
+
+@app.route("/report")
+def report():
+    if not session.get("isAuthenticated", False):
+        return redirect(url_for("index"))
+    return supabase.table("reports").select("*").eq("user", session.get("user_id", -1)).execute()
+
+@app.route("/profile")
+def profile():
+    if "user_id" not in session:
+        return redirect(url_for("login"))
+    return "me"
+
+@app.route("/theme")
+def theme():
+    if session.get("theme") == "dark":
+        return "dark"
+    return "light"
+"#,
+    );
+    let checks: Vec<_> = f
+        .iter()
+        .filter_map(|f| match &f.data {
+            FactData::AuthCheck(a) => Some(a),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(checks.len(), 2, "{checks:#?}");
+    assert!(checks.iter().all(|c| c.enforced));
+    let access = f
+        .iter()
+        .find_map(|f| match &f.data {
+            FactData::DbAccess(a) => Some(a),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(access.filters[0].source, Provenance::User);
+}

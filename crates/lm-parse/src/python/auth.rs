@@ -472,6 +472,9 @@ fn walk_guards(file: &PyFile<'_>, handlers: &Handlers, root: Node<'_>, out: &mut
         if enclosing_function(n).is_none() {
             continue;
         }
+        if session_guard(file, n, out) {
+            continue;
+        }
         match n.kind() {
             "attribute" => {
                 let attr = n
@@ -547,6 +550,72 @@ fn walk_guards(file: &PyFile<'_>, handlers: &Handlers, root: Node<'_>, out: &mut
             _ => {}
         }
     }
+}
+
+/// Flask `session` keys that hold the signed-in user.
+static SESSION_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(user|auth|logged|login|account|email|token|member)").expect("valid regex")
+});
+
+/// True when `session` is Flask's signed session.
+pub fn is_flask_session(file: &PyFile<'_>, name: &str) -> bool {
+    name == "session" && file.origin("session").starts_with("flask")
+}
+
+/// The session key a node reads: `session.get("user_id")`, `session["user_id"]`,
+/// `"user_id" in session`.
+pub fn session_key(file: &PyFile<'_>, n: Node<'_>) -> Option<String> {
+    let ctx = file.ctx;
+    match n.kind() {
+        "call" => {
+            let callee = n.child_by_field_name("function")?;
+            let obj = callee.child_by_field_name("object")?;
+            let attr = callee.child_by_field_name("attribute")?;
+            if !is_flask_session(file, ctx.text(obj)) || ctx.text(attr) != "get" {
+                return None;
+            }
+            string_value(ctx, positional(n.child_by_field_name("arguments")?, 0)?)
+        }
+        "subscript" => {
+            let v = n.child_by_field_name("value")?;
+            if !is_flask_session(file, ctx.text(v)) {
+                return None;
+            }
+            string_value(ctx, n.child_by_field_name("subscript")?)
+        }
+        "comparison_operator" => {
+            let (a, b) = (n.named_child(0)?, n.named_child(1)?);
+            let t = ctx.text(n);
+            if !(t.contains(" in ")) || !is_flask_session(file, ctx.text(b)) {
+                return None;
+            }
+            string_value(ctx, a)
+        }
+        _ => None,
+    }
+}
+
+/// `if not session.get("user_id"): return redirect(...)`: a session-based login check.
+fn session_guard(file: &PyFile<'_>, n: Node<'_>, out: &mut Extraction) -> bool {
+    let Some(key) = session_key(file, n) else {
+        return false;
+    };
+    if !SESSION_KEY.is_match(&key) {
+        return false;
+    }
+    let Some((_, enforced)) = guarded_if(file.ctx, n) else {
+        return false;
+    };
+    out.facts.push(file.ctx.fact(
+        n,
+        FactData::AuthCheck(AuthCheck {
+            method: file.ctx.short(n, 80),
+            provider: "custom".into(),
+            user_var: Some(format!("session[{key:?}]")),
+            enforced,
+        }),
+    ));
+    true
 }
 
 /// True when a role flag is read from request data (`body.is_admin` is what the

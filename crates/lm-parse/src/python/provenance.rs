@@ -50,6 +50,8 @@ fn resolve(file: &PyFile<'_>, handlers: &Handlers, n: Node<'_>, depth: u32) -> P
             .map(|e| resolve(file, handlers, e, depth + 1))
             .unwrap_or(Provenance::Unknown),
         "identifier" => identifier(file, handlers, n, depth),
+        // Flask's signed session holds what the server put there at sign-in.
+        "call" | "subscript" if super::auth::session_key(file, n).is_some() => Provenance::User,
         "attribute" => {
             let obj = n.child_by_field_name("object");
             let text = ctx.text(n);
