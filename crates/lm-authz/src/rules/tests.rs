@@ -1667,3 +1667,80 @@ fn service_role_in_shared_code_with_a_bundler_public_key() {
         .run();
     assert!(f.is_empty(), "{:?}", rules(&f));
 }
+
+#[test]
+fn middleware_that_only_refreshes_the_session_does_not_authenticate() {
+    let app = |enforced: bool| {
+        orders_route()
+            .fact(at(
+                "middleware.ts",
+                4,
+                30,
+                None,
+                next_mw(&["/((?!_next/static|favicon.ico).*)"], true),
+            ))
+            .fact(at(
+                "middleware.ts",
+                20,
+                20,
+                Some(&scope(4, 30)),
+                auth("supabase.auth.getUser", enforced),
+            ))
+            .run()
+    };
+    let f = app(false);
+    let x = get(&f, "authz.unauthenticated-route");
+    assert!(
+        x.message.contains("lets unauthenticated requests through"),
+        "{}",
+        x.message
+    );
+    assert!(
+        !has(&app(true), "authz.unauthenticated-route"),
+        "{:?}",
+        rules(&app(true))
+    );
+}
+
+#[test]
+fn looking_the_caller_up_in_an_admins_table_is_a_role_check() {
+    let p = "app/api/admin/shops/route.ts";
+    let app = |lookup: bool| {
+        let a = App::new()
+            .route(p, "nextjs-app", "POST", "/api/admin/shops", 3, 30)
+            .inside(p, 3, 30, 4, auth("supabase.auth.getUser", true))
+            .inside(
+                p,
+                3,
+                30,
+                20,
+                db(
+                    "supabase",
+                    "service_role",
+                    "update",
+                    "shops",
+                    vec![filter("id", Provenance::Request, "shopId")],
+                ),
+            );
+        if lookup {
+            a.inside(
+                p,
+                3,
+                30,
+                10,
+                db(
+                    "supabase",
+                    "service_role",
+                    "select",
+                    "admins",
+                    vec![filter("user_id", Provenance::User, "user.id")],
+                ),
+            )
+        } else {
+            a
+        }
+    };
+    assert!(has(&app(false).run(), "authz.missing-role"));
+    let f = app(true).run();
+    assert!(f.is_empty(), "{:?}", rules(&f));
+}
