@@ -40,10 +40,14 @@ fn fail_on_parser() -> impl TypedValueParser<Value = FailOn> {
     about = "Read an lm record stream and write one report (text, markdown, JSON, JSON Lines or SARIF)",
     long_about = "Reads the whole record stream of an lm pipeline (finding, diagnostic and file \
 records; other records are ignored) and writes one report of the findings.\n\n\
-Findings are de-duplicated (same rule, path and line), matched against inline \
-`lm-ignore: <rule-or-category> <reason>` comments and an optional baseline, and sorted by \
-path and line. Suppressed and baselined findings are counted but not shown (SARIF lists \
-suppressed findings with an inSource suppression).",
+Findings are de-duplicated (same rule, path, line and fingerprint), matched against inline \
+suppressions and an optional baseline, and sorted by path and line. Suppressed and \
+baselined findings are counted but not shown; SARIF lists suppressed findings with an \
+inSource suppression.\n\n\
+Inline suppression: a comment `lm-ignore: <id>[,<id>...] <reason>` at the end of the \
+finding's line, or alone on the line above it, in any comment syntax (//, #, --, /* */, \
+<!-- -->, {/* */}). An id is a rule id, a category id, or a prefix ending in `.` \
+(`secrets.`). A suppression without a reason still applies and is listed as a diagnostic.",
     after_help = "Exit status: 0 when no unsuppressed, un-baselined finding is at or above \
 --fail-on (whatever --min-severity hides), 1 when one is, 2 on error (bad usage, \
 malformed input, unreadable baseline).\n\n\
@@ -99,11 +103,14 @@ pub fn command() -> clap::Command {
 /// `--output` names a file. Returns the exit status.
 pub fn run(args: &Args, stdout: &mut dyn Write) -> anyhow::Result<u8> {
     let mut reader = args.input.open()?;
-    let stream = Stream::read(&mut reader, args.input.lenient)?;
+    let mut stream = Stream::read(&mut reader, args.input.lenient)?;
     let loaded = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let findings = std::mem::take(&mut stream.findings);
+    let diagnostics = std::mem::take(&mut stream.diagnostics);
     let mut sources = Sources::new(&stream.files, &args.root);
-    let mut report = Report::build(
-        &stream,
+    let mut report = Report::from_parts(
+        findings,
+        diagnostics,
         &mut sources,
         loaded.as_ref(),
         Options {

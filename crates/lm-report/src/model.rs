@@ -99,10 +99,27 @@ impl Report {
         baseline: Option<&Baseline>,
         options: Options,
     ) -> Report {
-        let mut entries: Vec<Entry> = Vec::with_capacity(stream.findings.len());
+        Report::from_parts(
+            stream.findings.clone(),
+            stream.diagnostics.clone(),
+            sources,
+            baseline,
+            options,
+        )
+    }
+
+    /// Builds the report of `findings` and `diagnostics` (taken out of a [`Stream`], so
+    /// that large streams are not held twice).
+    pub fn from_parts(
+        findings: Vec<Finding>,
+        diagnostics: Vec<Diagnostic>,
+        sources: &mut Sources<'_>,
+        baseline: Option<&Baseline>,
+        options: Options,
+    ) -> Report {
+        let mut entries: Vec<Entry> = Vec::with_capacity(findings.len());
         let mut seen: HashMap<(String, String, u64, String), usize> = HashMap::new();
-        for f in &stream.findings {
-            let mut f = f.clone();
+        for mut f in findings {
             if f.fingerprint.is_empty() {
                 f.fingerprint = fallback_fingerprint(&f);
             }
@@ -130,7 +147,7 @@ impl Report {
                 }
             }
         }
-        let mut diagnostics = stream.diagnostics.clone();
+        let mut diagnostics = diagnostics;
         for e in &mut entries {
             if let Some(lines) = sources.lines(&e.finding) {
                 let f = &e.finding;

@@ -2,7 +2,8 @@
 
 use std::io::{self, Write};
 
-use lm_core::{Record, Severity};
+use lm_core::{Diagnostic, Finding, Record, Severity};
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::RenderOptions;
@@ -13,21 +14,36 @@ pub fn tool() -> Value {
     json!({ "name": "lm", "component": "lm-report", "version": env!("CARGO_PKG_VERSION") })
 }
 
-/// Builds the JSON document: `schema_version`, `tool`, `findings` (the shown findings, as
-/// in their records without `type`), the `suppressed`, `baselined`, `below_min_severity`
-/// and `duplicates` counts, `diagnostics`, `totals` and, with `--fail-on`, the verdict.
-pub fn document(report: &Report, opts: &RenderOptions) -> Value {
+/// A shown finding: the record's fields (without `type`) and, when records were merged,
+/// `duplicates`.
+#[derive(Serialize)]
+struct ShownFinding<'a> {
+    #[serde(flatten)]
+    finding: &'a Finding,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duplicates: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema_version: &'static str,
+    tool: Value,
+    findings: Vec<ShownFinding<'a>>,
+    suppressed: u64,
+    baselined: u64,
+    below_min_severity: u64,
+    duplicates: u64,
+    min_severity: Severity,
+    diagnostics: &'a [Diagnostic],
+    totals: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fail_on: Option<Severity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failing: Option<usize>,
+}
+
+fn build<'a>(report: &'a Report, opts: &RenderOptions) -> Document<'a> {
     let t = report.totals();
-    let findings: Vec<Value> = report
-        .shown()
-        .map(|e| {
-            let mut v = serde_json::to_value(&e.finding).expect("finding serialises");
-            if e.duplicates > 0 {
-                v["duplicates"] = json!(e.duplicates);
-            }
-            v
-        })
-        .collect();
     let by_severity: Map<String, Value> = Severity::ALL
         .iter()
         .rev()
@@ -38,33 +54,44 @@ pub fn document(report: &Report, opts: &RenderOptions) -> Value {
         .iter()
         .map(|(c, n)| (c.as_str().to_string(), json!(n)))
         .collect();
-    let mut doc = json!({
-        "schema_version": lm_core::SCHEMA_VERSION,
-        "tool": tool(),
-        "findings": findings,
-        "suppressed": t.suppressed,
-        "baselined": t.baselined,
-        "below_min_severity": t.below_min_severity,
-        "duplicates": t.duplicates,
-        "min_severity": report.options.min_severity,
-        "diagnostics": report.diagnostics,
-        "totals": {
+    Document {
+        schema_version: lm_core::SCHEMA_VERSION,
+        tool: tool(),
+        findings: report
+            .shown()
+            .map(|e| ShownFinding {
+                finding: &e.finding,
+                duplicates: (e.duplicates > 0).then_some(e.duplicates),
+            })
+            .collect(),
+        suppressed: t.suppressed,
+        baselined: t.baselined,
+        below_min_severity: t.below_min_severity,
+        duplicates: t.duplicates,
+        min_severity: report.options.min_severity,
+        diagnostics: &report.diagnostics,
+        totals: json!({
             "findings": t.shown,
             "files": t.files,
             "by_severity": by_severity,
             "by_category": by_category,
-        },
-    });
-    if let Some(threshold) = opts.fail_on {
-        doc["fail_on"] = json!(threshold);
-        doc["failing"] = json!(report.failing(threshold));
+        }),
+        fail_on: opts.fail_on,
+        failing: opts.fail_on.map(|th| report.failing(th)),
     }
-    doc
+}
+
+/// Builds the JSON document: `schema_version`, `tool`, `findings` (the shown findings, as
+/// in their records without `type`), the `suppressed`, `baselined`, `below_min_severity`
+/// and `duplicates` counts, `min_severity`, `diagnostics`, `totals` and, with `--fail-on`,
+/// `fail_on` and `failing` (how many findings are at or above it).
+pub fn document(report: &Report, opts: &RenderOptions) -> Value {
+    serde_json::to_value(build(report, opts)).expect("report serialises")
 }
 
 /// Writes the JSON document, pretty-printed.
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &document(report, opts)).map_err(io::Error::from)?;
+    serde_json::to_writer_pretty(&mut *out, &build(report, opts)).map_err(io::Error::from)?;
     writeln!(out)
 }
 

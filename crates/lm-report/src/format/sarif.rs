@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use lm_core::{Category, Diagnostic, DiagnosticLevel, Finding, Severity};
-use serde_json::{json, Value};
+use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
     PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
@@ -20,7 +20,8 @@ use serde_sarif::sarif::{
 };
 
 use crate::help;
-use crate::model::{Report, Status};
+use crate::model::{Entry, Report, Status};
+use serde::Serialize;
 
 /// The `$schema` written into the log: the OASIS schema of SARIF 2.1.0 (errata 01).
 pub const SCHEMA_URI: &str =
@@ -226,90 +227,112 @@ fn notification(d: &Diagnostic) -> Notification {
     }
 }
 
+/// The findings a SARIF log holds, and its rules with their indexes.
+struct Plan<'a> {
+    included: Vec<&'a Entry>,
+    rules: BTreeMap<&'a str, RuleInfo>,
+    index: BTreeMap<&'a str, usize>,
+}
+
+impl<'a> Plan<'a> {
+    fn new(report: &'a Report) -> Plan<'a> {
+        let min = report.options.min_severity;
+        let included: Vec<&Entry> = report
+            .entries
+            .iter()
+            .filter(|e| !matches!(e.status, Status::Baselined) && e.finding.severity >= min)
+            .collect();
+        let mut rules: BTreeMap<&str, RuleInfo> = BTreeMap::new();
+        for e in &included {
+            let f = &e.finding;
+            rules
+                .entry(f.rule.as_str())
+                .and_modify(|r| r.severity = r.severity.max(f.severity))
+                .or_insert(RuleInfo {
+                    category: f.category,
+                    severity: f.severity,
+                });
+        }
+        let index = rules.keys().enumerate().map(|(i, id)| (*id, i)).collect();
+        Plan {
+            included,
+            rules,
+            index,
+        }
+    }
+
+    fn result(&self, e: &Entry) -> SarifResult {
+        let f = &e.finding;
+        let mut fingerprints = BTreeMap::new();
+        fingerprints.insert(FINGERPRINT_KEY.to_string(), f.fingerprint.clone());
+        let mut props = BTreeMap::new();
+        props.insert("category".to_string(), json!(f.category));
+        props.insert("severity".to_string(), json!(f.severity));
+        if let Some(p) = &f.package {
+            props.insert("package".to_string(), json!(p));
+        }
+        let properties = PropertyBag::builder().additional_properties(props).build();
+        let base = SarifResult::builder()
+            .rule_id(f.rule.clone())
+            .rule_index(self.index[f.rule.as_str()] as i64)
+            .level(level(f.severity))
+            .message(Message::builder().text(f.message.clone()).build())
+            .locations(vec![location(f)])
+            .partial_fingerprints(fingerprints)
+            .properties(properties);
+        match &e.status {
+            Status::Suppressed { reason, .. } => {
+                let s = match reason {
+                    Some(r) => Suppression::builder()
+                        .kind(json!("inSource"))
+                        .justification(r.clone())
+                        .build(),
+                    None => Suppression::builder().kind(json!("inSource")).build(),
+                };
+                base.suppressions(vec![s]).build()
+            }
+            _ => base.build(),
+        }
+    }
+
+    /// The run without its results.
+    fn run(&self, report: &Report) -> Run {
+        let driver = ToolComponent::builder()
+            .name("lm")
+            .full_name(format!("lm {}", env!("CARGO_PKG_VERSION")))
+            .version(env!("CARGO_PKG_VERSION"))
+            .semantic_version(env!("CARGO_PKG_VERSION"))
+            .information_uri(env!("CARGO_PKG_REPOSITORY"))
+            .rules(
+                self.rules
+                    .iter()
+                    .map(|(id, info)| rule_descriptor(id, info))
+                    .collect::<Vec<_>>(),
+            )
+            .build();
+        let notifications: Vec<Notification> =
+            report.diagnostics.iter().map(notification).collect();
+        let invocation = if notifications.is_empty() {
+            Invocation::builder().execution_successful(true).build()
+        } else {
+            Invocation::builder()
+                .execution_successful(true)
+                .tool_execution_notifications(notifications)
+                .build()
+        };
+        Run::builder()
+            .tool(Tool::builder().driver(driver).build())
+            .invocations(vec![invocation])
+            .column_kind(json!("unicodeCodePoints"))
+            .build()
+    }
+}
+
 /// Builds the SARIF log of a report.
 pub fn log(report: &Report) -> Sarif {
-    let min = report.options.min_severity;
-    let included: Vec<_> = report
-        .entries
-        .iter()
-        .filter(|e| !matches!(e.status, Status::Baselined) && e.finding.severity >= min)
-        .collect();
-    let mut rules: BTreeMap<&str, RuleInfo> = BTreeMap::new();
-    for e in &included {
-        let f = &e.finding;
-        rules
-            .entry(f.rule.as_str())
-            .and_modify(|r| r.severity = r.severity.max(f.severity))
-            .or_insert(RuleInfo {
-                category: f.category,
-                severity: f.severity,
-            });
-    }
-    let index: BTreeMap<&str, usize> = rules.keys().enumerate().map(|(i, id)| (*id, i)).collect();
-    let results: Vec<SarifResult> = included
-        .iter()
-        .map(|e| {
-            let f = &e.finding;
-            let mut fingerprints = BTreeMap::new();
-            fingerprints.insert(FINGERPRINT_KEY.to_string(), f.fingerprint.clone());
-            let mut props = BTreeMap::new();
-            props.insert("category".to_string(), json!(f.category));
-            props.insert("severity".to_string(), json!(f.severity));
-            if let Some(p) = &f.package {
-                props.insert("package".to_string(), json!(p));
-            }
-            let properties = PropertyBag::builder().additional_properties(props).build();
-            let base = SarifResult::builder()
-                .rule_id(f.rule.clone())
-                .rule_index(index[f.rule.as_str()] as i64)
-                .level(level(f.severity))
-                .message(Message::builder().text(f.message.clone()).build())
-                .locations(vec![location(f)])
-                .partial_fingerprints(fingerprints)
-                .properties(properties);
-            match &e.status {
-                Status::Suppressed { reason, .. } => {
-                    let s = match reason {
-                        Some(r) => Suppression::builder()
-                            .kind(json!("inSource"))
-                            .justification(r.clone())
-                            .build(),
-                        None => Suppression::builder().kind(json!("inSource")).build(),
-                    };
-                    base.suppressions(vec![s]).build()
-                }
-                _ => base.build(),
-            }
-        })
-        .collect();
-    let driver = ToolComponent::builder()
-        .name("lm")
-        .full_name(format!("lm {}", env!("CARGO_PKG_VERSION")))
-        .version(env!("CARGO_PKG_VERSION"))
-        .semantic_version(env!("CARGO_PKG_VERSION"))
-        .information_uri(env!("CARGO_PKG_REPOSITORY"))
-        .rules(
-            rules
-                .iter()
-                .map(|(id, info)| rule_descriptor(id, info))
-                .collect::<Vec<_>>(),
-        )
-        .build();
-    let notifications: Vec<Notification> = report.diagnostics.iter().map(notification).collect();
-    let invocation = if notifications.is_empty() {
-        Invocation::builder().execution_successful(true).build()
-    } else {
-        Invocation::builder()
-            .execution_successful(true)
-            .tool_execution_notifications(notifications)
-            .build()
-    };
-    let run = Run::builder()
-        .tool(Tool::builder().driver(driver).build())
-        .results(results)
-        .invocations(vec![invocation])
-        .column_kind(json!("unicodeCodePoints"))
-        .build();
+    let plan = Plan::new(report);
+    let mut run = plan.run(report);
+    run.results = Some(plan.included.iter().map(|e| plan.result(e)).collect());
     Sarif::builder()
         .schema(SCHEMA_URI)
         .version(json!("2.1.0"))
@@ -317,10 +340,43 @@ pub fn log(report: &Report) -> Sarif {
         .build()
 }
 
-/// Writes the SARIF log, pretty-printed.
+/// Serialises the results one at a time, so a large report is never held as SARIF
+/// objects all at once.
+struct LazyResults<'a>(&'a Plan<'a>);
+
+impl Serialize for LazyResults<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.included.iter().map(|e| self.0.result(e)))
+    }
+}
+
+#[derive(Serialize)]
+struct LazyRun<'a> {
+    #[serde(flatten)]
+    run: Run,
+    results: LazyResults<'a>,
+}
+
+#[derive(Serialize)]
+struct LazyLog<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [LazyRun<'a>; 1],
+}
+
+/// Writes the SARIF log, pretty-printed (the same document as [`log`], streamed).
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let value: Value = serde_json::to_value(log(report)).map_err(io::Error::from)?;
-    serde_json::to_writer_pretty(&mut *out, &value).map_err(io::Error::from)?;
+    let plan = Plan::new(report);
+    let doc = LazyLog {
+        schema: SCHEMA_URI,
+        version: "2.1.0",
+        runs: [LazyRun {
+            run: plan.run(report),
+            results: LazyResults(&plan),
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
     writeln!(out)
 }
 
@@ -331,6 +387,32 @@ mod tests {
     use crate::collect::Stream;
     use crate::model::Options;
     use crate::source::Sources;
+
+    #[test]
+    fn streamed_output_equals_the_built_log() {
+        let mut f = Finding::new(
+            "r.x",
+            Category::InjectXss,
+            Severity::High,
+            "a b.tsx",
+            3,
+            "m",
+        );
+        f.fingerprint = "ff".into();
+        let stream = Stream {
+            findings: vec![f],
+            diagnostics: vec![Diagnostic::new(DiagnosticLevel::Info, "s", "c", "m")],
+            ..Stream::default()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let mut sources = Sources::new(&stream.files, dir.path());
+        let report = Report::build(&stream, &mut sources, None, Options::default());
+        let mut out = Vec::new();
+        render(&report, &mut out).unwrap();
+        let streamed: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(streamed, serde_json::to_value(log(&report)).unwrap());
+        assert_eq!(streamed["runs"][0]["results"].as_array().unwrap().len(), 1);
+    }
 
     #[test]
     fn uris_are_percent_encoded() {
