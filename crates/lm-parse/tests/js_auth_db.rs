@@ -279,3 +279,52 @@ export const handler = async ({ conversation_id }, ctx) => {
     assert_eq!(checks[0].1.method, "ctx.isAuthenticated");
     assert!(checks[0].1.enforced);
 }
+
+#[test]
+fn admin_guards_are_auth_and_role_checks() {
+    let src = r#"
+import { requireAdmin } from "@/lib/auth";
+export async function POST(req: Request) {
+  const admin = await requireAdmin();
+  const { userId } = await req.json();
+  await supabaseAdmin.auth.admin.deleteUser(userId);
+  return Response.json({ ok: true });
+}
+"#;
+    let f = facts("app/api/admin/users/route.ts", src);
+    let (_, a) = auth_checks(&f)[0];
+    assert_eq!(a.method, "requireAdmin");
+    assert!(a.enforced);
+    let (_, r) = role_checks(&f)[0];
+    assert!(r.expr.starts_with("requireAdmin"));
+    let (_, x) = external_calls(&f)[0];
+    assert_eq!(x.service, "supabase-admin");
+}
+
+#[test]
+fn cron_secret_compared_with_bearer_header() {
+    let src = r#"
+export async function GET(request: Request) {
+  const authHeader = request.headers.get("authorization");
+  if (authHeader !== `Bearer ${process.env.CRON_SECRET}`) {
+    return new Response("Unauthorized", { status: 401 });
+  }
+  await prisma.session.deleteMany({ where: { expires: { lt: new Date() } } });
+  return Response.json({ ok: true });
+}
+"#;
+    let f = facts("app/api/cron/cleanup/route.ts", src);
+    let (_, a) = auth_checks(&f)[0];
+    assert_eq!(a.provider, "secret-header");
+    assert!(a.enforced);
+    // Comparing two request fields is not a secret check.
+    let src2 = r#"
+export async function POST(request: Request) {
+  const { password, confirm } = await request.json();
+  if (password !== confirm) return new Response("mismatch", { status: 400 });
+  return Response.json({ ok: true });
+}
+"#;
+    let f = facts("app/api/signup/route.ts", src2);
+    assert!(auth_checks(&f).is_empty());
+}

@@ -13,7 +13,7 @@ use super::{provenance, syntax};
 /// `withAuth`, `ensureAuthenticated`, `verifyToken`...).
 static CUSTOM_AUTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(require|ensure|assert|verify|validate|check|with|get|fetch|load|protect)_?(current_?|authenticated_?|auth_?|logged_?in_?|session_?)?(auth|authenticated|authentication|user|session|login|logged_?in|token|jwt|api_?key|id_?token|access_?token|bearer)(_?id)?(_?or_?(throw|redirect|401|fail))?$|^(authenticate|authenticated|authenticate_?request|authenticate_?user|is_?authenticated|protect_?route|auth_?guard|auth_?required|login_?required)$",
+        r"(?i)^(require|ensure|assert|verify|validate|check|with|get|fetch|load|protect)_?(current_?|authenticated_?|auth_?|logged_?in_?|session_?)?(auth|authenticated|authentication|user|session|login|logged_?in|token|jwt|api_?key|id_?token|access_?token|bearer)(_?id)?(_?or_?(throw|redirect|401|fail))?$|^(require|ensure|assert|with)_?(admin|role|roles|permission|permissions)$|^(authenticate|authenticated|authenticate_?request|authenticate_?user|is_?authenticated|protect_?route|auth_?guard|auth_?required|login_?required)$",
     )
     .expect("regex compiles")
 });
@@ -448,6 +448,16 @@ fn secret_headers(file: &mut JsFile<'_>) {
         if syntax::string_value(file.src, l).is_some()
             && syntax::string_value(file.src, r).is_none()
             && !file.text(r).contains("env")
+        {
+            continue;
+        }
+        // Cheap look at the written text before resolving bindings.
+        let raw = file.text(*b).to_ascii_lowercase();
+        if ![
+            "header", "author", "secret", "token", "key", "env", "bearer", "cron",
+        ]
+        .iter()
+        .any(|w| raw.contains(w))
         {
             continue;
         }
