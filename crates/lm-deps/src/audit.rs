@@ -146,11 +146,11 @@ pub fn pair(project: &Project) -> Vec<Option<usize>> {
     for (i, l) in project.lockfiles.iter().enumerate() {
         by_dir.entry(dir_of(&l.path)).or_default().push(i);
     }
-    let manifest_dirs: HashMap<&str, &Manifest> = project
+    let roots_by_dir: HashMap<(&str, &str), &Manifest> = project
         .manifests
         .iter()
-        .filter(|m| !m.workspaces.is_empty() || m.format == "Cargo.toml")
-        .map(|m| (dir_of(&m.path), m))
+        .filter(|m| m.workspace_root)
+        .map(|m| ((dir_of(&m.path), m.format), m))
         .collect();
     project
         .manifests
@@ -175,14 +175,20 @@ pub fn pair(project: &Project) -> Vec<Option<usize>> {
                         return Some(first);
                     }
                     let rel = rel_dir(d, mdir).unwrap_or_default();
+                    if m.workspace_root {
+                        // A workspace root of its own is never governed from above.
+                        return None;
+                    }
+                    let declared_root = roots_by_dir.contains_key(&(d, m.format));
                     let accepted = cands.iter().copied().find(|&i| {
                         let l = &project.lockfiles[i];
-                        l.importers.contains_key(&rel)
-                            || l.manager == "cargo"
-                            || l.manager == "uv"
-                            || manifest_dirs
-                                .get(d)
-                                .is_some_and(|root| !root.workspaces.is_empty())
+                        match l.manager {
+                            "cargo" => declared_root,
+                            "uv" => m.name.as_ref().is_some_and(|n| {
+                                l.importers.contains_key(&crate::model::normalise_pypi(n))
+                            }),
+                            _ => l.importers.contains_key(&rel) || declared_root,
+                        }
                     });
                     return accepted;
                 }
@@ -1116,6 +1122,28 @@ mod tests {
         assert!(!f
             .iter()
             .any(|x| x.rule == "deps.no-lockfile" && x.path == "package.json"));
+    }
+
+    #[test]
+    fn cargo_members_pair_with_the_workspace_lock_but_separate_workspaces_do_not() {
+        let root = "[workspace]\nmembers = [\"crates/*\"]\n";
+        let member = "[package]\nname = \"a\"\n[dependencies]\nserde = \"1\"\n";
+        let fuzz = "[package]\nname = \"fz\"\n[workspace]\nmembers = [\".\"]\n[dependencies]\nlibfuzzer-sys = \"0.4\"\n";
+        let lock = "version = 3\n[[package]]\nname = \"a\"\nversion = \"0.1.0\"\ndependencies = [\"serde\"]\n[[package]]\nname = \"serde\"\nversion = \"1.0.200\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+        let files = [
+            ("Cargo.toml", root),
+            ("crates/a/Cargo.toml", member),
+            ("fuzz/Cargo.toml", fuzz),
+            ("Cargo.lock", lock),
+        ];
+        let p = project(&files);
+        assert_eq!(pair(&p), vec![Some(0), Some(0), None]);
+        let f = run(&files);
+        assert!(
+            !f.iter().any(|x| x.category == Category::DepLockfile),
+            "{:?}",
+            rules(&f)
+        );
     }
 
     #[test]

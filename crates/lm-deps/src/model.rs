@@ -147,6 +147,9 @@ pub struct Manifest {
     pub deps: Vec<ManifestDep>,
     /// Workspace member globs it declares (npm/yarn/pnpm workspaces, Cargo members).
     pub workspaces: Vec<String>,
+    /// True when the manifest is a workspace root (`[workspace]` in Cargo.toml,
+    /// `workspaces` in package.json, `[tool.uv.workspace]`).
+    pub workspace_root: bool,
     /// True when the file pins exact versions itself (requirements with `==`, go.mod),
     /// so its entries are also checked against advisories.
     pub self_locking: bool,

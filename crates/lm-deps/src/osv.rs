@@ -619,10 +619,31 @@ impl Database {
 }
 
 fn prefilter_parse(bytes: &[u8], ac: &AhoCorasick) -> (bool, Option<RawAdvisory>) {
-    if !ac.is_match(bytes) {
+    if !names_a_wanted_package(bytes, ac) {
         return (false, None);
     }
     (true, serde_json::from_slice(bytes).ok())
+}
+
+/// True when a wanted quoted name occurs as the value of a `"name"` key (whitespace
+/// between tokens allowed), so advisories that only mention a common word such as
+/// `"time"` in their text are not parsed.
+fn names_a_wanted_package(bytes: &[u8], ac: &AhoCorasick) -> bool {
+    ac.find_overlapping_iter(bytes).any(|m| {
+        let mut i = m.start();
+        let skip_ws = |i: &mut usize| {
+            while *i > 0 && bytes[*i - 1].is_ascii_whitespace() {
+                *i -= 1;
+            }
+        };
+        skip_ws(&mut i);
+        if i == 0 || bytes[i - 1] != b':' {
+            return false;
+        }
+        i -= 1;
+        skip_ws(&mut i);
+        i >= 6 && &bytes[i - 6..i] == b"\"name\""
+    })
 }
 
 fn advisory_severity(
@@ -892,7 +913,7 @@ mod tests {
         std::fs::write(dir.path().join("npm/A.json"), adv("A", "left-pad", false)).unwrap();
         std::fs::write(dir.path().join("npm/B.json"), adv("B", "left-pad", true)).unwrap();
         std::fs::write(dir.path().join("npm/C.json"), adv("C", "other", false)).unwrap();
-        std::fs::write(dir.path().join("npm/D.json"), "{not json \"left-pad\"").unwrap();
+        std::fs::write(dir.path().join("npm/D.json"), "{\"affected\":[{\"package\":{\"name\":\"left-pad\"}").unwrap();
         let wanted: HashSet<_> = [(Ecosystem::Npm, "left-pad".to_string())]
             .into_iter()
             .collect();
@@ -905,6 +926,24 @@ mod tests {
         assert_eq!(db.stats.parsed, 3);
         assert_eq!(db.stats.withdrawn, 1);
         assert_eq!(db.stats.invalid, 1);
+    }
+
+    #[test]
+    fn precheck_needs_a_name_key() {
+        let ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["\"time\""])
+            .unwrap();
+        assert!(names_a_wanted_package(
+            br#"{"package": {"name" :  "time"}}"#,
+            &ac
+        ));
+        assert!(names_a_wanted_package(b"{\"name\":\n\"Time\"}", &ac));
+        assert!(!names_a_wanted_package(
+            br#"{"summary": "the \"time\" crate", "x": "time"}"#,
+            &ac
+        ));
+        assert!(!names_a_wanted_package(br#""time""#, &ac));
     }
 
     #[test]

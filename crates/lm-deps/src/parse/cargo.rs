@@ -92,6 +92,7 @@ pub fn parse_manifest(path: &str, text: &str) -> Result<Manifest, ParseIssue> {
         }
     }
     if let Some(ws) = doc.get("workspace") {
+        m.workspace_root = true;
         if let Some(t) = ws.get("dependencies").and_then(Value::as_table) {
             tables.push(("workspace.dependencies".into(), t, DepKind::Normal));
         }

@@ -137,6 +137,7 @@ pub fn parse_manifest(path: &str, text: &str) -> Result<Manifest, ParseIssue> {
         }
         _ => {}
     }
+    m.workspace_root = !m.workspaces.is_empty();
     Ok(m)
 }
 
