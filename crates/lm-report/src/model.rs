@@ -148,8 +148,13 @@ impl Report {
             }
         }
         let mut diagnostics = diagnostics;
+        let mut unread: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         for e in &mut entries {
-            if let Some(lines) = sources.lines(&e.finding) {
+            let lines = sources.lines(&e.finding);
+            if lines.is_none() {
+                unread.insert(e.finding.path.clone());
+            }
+            if let Some(lines) = lines {
                 let f = &e.finding;
                 if let Some((d, at)) = suppress::find(&lines, f.line, &f.rule, f.category.as_str())
                 {
@@ -175,6 +180,21 @@ impl Report {
             if baseline.is_some_and(|b| b.contains(&e.finding.fingerprint)) {
                 e.status = Status::Baselined;
             }
+        }
+        if let Some(first) = unread.first() {
+            diagnostics.push(
+                Diagnostic::new(
+                    DiagnosticLevel::Warning,
+                    STAGE,
+                    "source-unreadable",
+                    format!(
+                        "could not read {} file(s) that findings point at (first: {first}) under {}: their code frames and lm-ignore comments are not applied; is --root the scanned directory?",
+                        unread.len(),
+                        sources.root().display()
+                    ),
+                )
+                .with_path(first.clone()),
+            );
         }
         entries.sort_by(|a, b| {
             let (a, b) = (&a.finding, &b.finding);
@@ -333,6 +353,31 @@ mod tests {
         );
         assert_eq!(r.entries.len(), 2);
         assert_eq!(r.totals().duplicates, 1);
+    }
+
+    #[test]
+    fn unreadable_sources_are_reported_once() {
+        let r = build(
+            vec![
+                finding("r.a", Severity::Low, "gone.js", 1, "1"),
+                finding("r.b", Severity::Low, "gone.js", 2, "2"),
+                finding("r.c", Severity::Low, "also-gone.js", 2, "3"),
+            ],
+            None,
+            Severity::Info,
+        );
+        let d: Vec<_> = r
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "source-unreadable")
+            .collect();
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].message.contains("could not read 2 file(s)"),
+            "{}",
+            d[0].message
+        );
+        assert_eq!(d[0].path.as_deref(), Some("also-gone.js"));
     }
 
     #[test]

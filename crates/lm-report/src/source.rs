@@ -32,6 +32,11 @@ impl<'a> Sources<'a> {
         }
     }
 
+    /// The directory paths without a `file` record are resolved against.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// The path to open for a finding, or `None` when it would leave its root.
     pub fn resolve(&self, finding: &Finding) -> Option<PathBuf> {
         if let Some(rec) = self.files.get(&finding.path) {

@@ -273,6 +273,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("api")).unwrap();
         std::fs::write(
+            dir.path().join("api/login.ts"),
+            "export async function POST(req) {}\n",
+        )
+        .unwrap();
+        std::fs::write(
             dir.path().join("api/users.ts"),
             "export async function GET(req) {\n  const id = req.query.id;\n  return db.query(`select * from users where id = ${id}`);\n}\n",
         )
