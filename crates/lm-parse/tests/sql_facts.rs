@@ -444,3 +444,37 @@ fn temp_tables_and_role_grants_are_not_facts() {
     );
     assert!(f.is_empty(), "{f:#?}");
 }
+
+/// A small deterministic generator (xorshift) for the robustness test.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+#[test]
+fn arbitrary_token_soup_never_panics() {
+    let pieces = [
+        "create", "policy", "table", "alter", "enable", "row", "level", "security", "on", "(", ")",
+        ";", "$$", "$x$", "'", "\"", "--", "/*", "*/", "\n", " ", "public", ".", ",", "grant",
+        "to", "from", "using", "with", "check", "do", "begin", "end", "atomic", "copy", "stdin",
+        "\\.", "é", "view", "function", "as", "select", "revoke", "drop", "if", "exists", "E'\\'",
+        "::", "[", "]",
+    ];
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    for _ in 0..400 {
+        let n = (rng.next() % 80) as usize;
+        let text: String = (0..n)
+            .map(|_| pieces[(rng.next() % pieces.len() as u64) as usize])
+            .collect::<Vec<_>>()
+            .join(" ");
+        let out = extract(&text);
+        for f in &out.facts {
+            assert!(f.line >= 1 && f.end_line >= f.line, "{text:?}");
+        }
+    }
+}

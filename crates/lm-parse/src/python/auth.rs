@@ -46,7 +46,7 @@ static ROLE_OPERAND: LazyLock<Regex> = LazyLock::new(|| {
 /// In-body helper calls that authenticate or yield the authenticated user.
 static AUTH_CALL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(get_)?(current_(active_)?user|user_from_(token|request|jwt|header|session)|authenticated_user|auth_user|logged_in_user|session_user)$|^(require|verify|validate|check|authenticate|ensure|decode)_?(auth|user|token|jwt|login|session|api_?key|request|access|admin|bearer|credentials|signed_in|logged_in)",
+        r"(?i)^(get_)?(current_(active_)?user|user_from_(token|request|jwt|header|session)|authenticated_user|auth_user|logged_in_user|session_user)$|^(require|verify|validate|check|authenticate|ensure|decode)_?(auth|user|token|jwt|login|session|api_?key|access_token|admin|bearer|credentials|signed_in|logged_in)",
     )
     .expect("valid regex")
 });
@@ -488,6 +488,14 @@ fn walk_guards(file: &PyFile<'_>, handlers: &Handlers, root: Node<'_>, out: &mut
                 if n.parent()
                     .is_some_and(|p| p.kind() == "comparison_operator")
                 {
+                    continue;
+                }
+                // `x.is_authenticated(...)` is some other API's method, not the
+                // flask-login / Django property.
+                let called = n.parent().is_some_and(|p| {
+                    p.kind() == "call" && p.child_by_field_name("function") == Some(n)
+                });
+                if called {
                     continue;
                 }
                 if matches!(attr, "is_authenticated" | "is_anonymous") {

@@ -541,8 +541,10 @@ fn conditions(
             if ops.len() != 2 {
                 return;
             }
-            let op_text = ctx.text(n)
-                [ops[0].end_byte() - n.start_byte()..ops[1].start_byte() - n.start_byte()]
+            let op_text = ctx
+                .src
+                .get(ops[0].end_byte()..ops[1].start_byte())
+                .unwrap_or("")
                 .trim()
                 .to_string();
             let op = match op_text.as_str() {
@@ -644,9 +646,10 @@ fn dict_filters(
             }
         }
     }
+    // `insert([{...}, {...}])`: the first row stands for all (one level only).
     if n.kind() == "list" {
-        if let Some(first) = n.named_child(0) {
-            return dict_filters(file, handlers, first, op, out);
+        if let Some(first) = n.named_child(0).filter(|f| f.kind() == "dictionary") {
+            n = first;
         }
     }
     if n.kind() != "dictionary" {
