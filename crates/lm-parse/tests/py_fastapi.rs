@@ -536,3 +536,34 @@ def login(form_data: OAuth2PasswordRequestForm = Depends()):
         .unwrap();
     assert_eq!(login.filters[0].source, Provenance::Request);
 }
+
+#[test]
+fn routers_from_other_files_are_mounts() {
+    let f = facts(
+        r#"
+from fastapi import Depends, FastAPI
+from .auth import get_current_user
+from .routers import items, users
+
+app = FastAPI()
+app.include_router(users.router, prefix="/users", dependencies=[Depends(get_current_user)])
+app.include_router(items.router, prefix="/items")
+"#,
+    );
+    let mw: Vec<_> = f
+        .iter()
+        .filter_map(|f| match &f.data {
+            FactData::Middleware(m) => Some(m),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(mw.len(), 3, "{mw:#?}");
+    assert_eq!(mw[0].names, vec!["users.router"]);
+    assert_eq!(mw[0].matcher, vec!["/users"]);
+    assert!(!mw[0].authenticates);
+    assert_eq!(mw[1].names, vec!["Depends(get_current_user)"]);
+    assert!(mw[1].authenticates);
+    assert_eq!(mw[2].names, vec!["items.router"]);
+    assert!(!mw[2].authenticates);
+    assert!(of_kind(&f, "route").is_empty());
+}

@@ -365,3 +365,24 @@ def theme():
         .unwrap();
     assert_eq!(access.filters[0].source, Provenance::User);
 }
+
+#[test]
+fn blueprints_from_other_files_are_mounts() {
+    let f = facts(
+        r#"
+from flask import Flask
+from .views.orders import orders_bp
+
+app = Flask(__name__)
+app.register_blueprint(orders_bp, url_prefix="/api/orders")
+"#,
+    );
+    let FactData::Middleware(m) = &of_kind(&f, "middleware")[0].data else {
+        unreachable!()
+    };
+    assert_eq!(
+        (m.names[0].as_str(), m.matcher[0].as_str()),
+        ("orders_bp", "/api/orders")
+    );
+    assert_eq!(m.order, 6);
+}

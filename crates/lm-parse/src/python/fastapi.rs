@@ -6,7 +6,7 @@
 //! Decorators above the route decorator are not applied to the registered endpoint, so
 //! only those below it count as middleware.
 
-use lm_core::fact::{FactData, Route};
+use lm_core::fact::{FactData, Middleware, Route};
 use tree_sitter::Node;
 
 use super::model::{keyword, last_segment, positional, string_list, string_value, Binding, PyFile};
@@ -101,9 +101,81 @@ pub fn decorator_exprs(decorated: Node<'_>) -> Vec<Node<'_>> {
     exprs
 }
 
+/// `app.include_router(users.router, prefix="/users", dependencies=[...])` of a router
+/// defined in another file: a `middleware` fact naming the router with the prefix as
+/// its matcher (the mount), and one naming the dependencies (`authenticates` when one
+/// of them does), so a consumer can place that file's routes.
+fn foreign_mounts(file: &PyFile<'_>, out: &mut Extraction) {
+    let ctx = file.ctx;
+    for c in &file.calls {
+        if last_segment(ctx.text(c.callee)) != "include_router" {
+            continue;
+        }
+        let Some(router) = positional(c.args, 0) else {
+            continue;
+        };
+        if matches!(file.binding_of(router), Some(Binding::FastApi { .. })) {
+            continue; // same file: already in the route patterns
+        }
+        let (parent_prefix, parent_deps) = c
+            .callee
+            .child_by_field_name("object")
+            .map(|o| mount_chain(file, ctx.text(o), 0))
+            .unwrap_or_default();
+        let own = keyword(ctx, c.args, "prefix")
+            .and_then(|p| string_value(ctx, p))
+            .unwrap_or_default();
+        let prefix = format!("{parent_prefix}{own}");
+        let mut deps = parent_deps;
+        if let Some(d) = keyword(ctx, c.args, "dependencies") {
+            deps.extend(list_items(d));
+        }
+        let matcher = if prefix.is_empty() {
+            Vec::new()
+        } else {
+            vec![prefix]
+        };
+        let order = super::services::line_order(c.node);
+        out.facts.push(ctx.fact(
+            c.node,
+            FactData::Middleware(Middleware {
+                framework: "fastapi".into(),
+                matcher: matcher.clone(),
+                names: vec![ctx.short(router, 80)],
+                authenticates: false,
+                rate_limits: false,
+                order,
+            }),
+        ));
+        if deps.is_empty() {
+            continue;
+        }
+        let authenticates = deps.iter().any(|d| {
+            let target = d
+                .child_by_field_name("arguments")
+                .and_then(|a| positional(a, 0));
+            let name = target.map(|t| ctx.text(t)).unwrap_or("");
+            is_depends(file, *d) && auth::is_auth_dependency(file, target, name)
+        });
+        let rate_limits = deps.iter().any(|d| ctx.text(*d).contains("RateLimiter"));
+        out.facts.push(ctx.fact(
+            c.node,
+            FactData::Middleware(Middleware {
+                framework: "fastapi".into(),
+                matcher,
+                names: deps.iter().map(|d| ctx.short(*d, 80)).collect(),
+                authenticates,
+                rate_limits,
+                order,
+            }),
+        ));
+    }
+}
+
 /// Runs the FastAPI route extractor.
 pub fn extract(file: &PyFile<'_>, handlers: &mut Handlers, out: &mut Extraction) {
     let ctx = file.ctx;
+    foreign_mounts(file, out);
     for &(decorated, func) in &file.decorated {
         let decorators = decorator_exprs(decorated);
         for (i, &expr) in decorators.iter().enumerate() {

@@ -79,10 +79,42 @@ fn join(prefix: &str, rule: &str) -> String {
     .to_string()
 }
 
+/// `app.register_blueprint(users_bp, url_prefix="/users")` of a blueprint defined in
+/// another file: a `middleware` fact naming it, with the prefix as its matcher.
+fn foreign_mounts(file: &PyFile<'_>, out: &mut Extraction) {
+    let ctx = file.ctx;
+    for c in &file.calls {
+        if last_segment(ctx.text(c.callee)) != "register_blueprint" {
+            continue;
+        }
+        let Some(bp) = positional(c.args, 0) else {
+            continue;
+        };
+        if matches!(file.binding_of(bp), Some(Binding::Flask { .. })) {
+            continue;
+        }
+        let Some(prefix) = keyword(ctx, c.args, "url_prefix").and_then(|p| string_value(ctx, p))
+        else {
+            continue;
+        };
+        out.facts.push(ctx.fact(
+            c.node,
+            FactData::Middleware(Middleware {
+                framework: "flask".into(),
+                matcher: vec![prefix],
+                names: vec![ctx.short(bp, 80)],
+                authenticates: false,
+                rate_limits: false,
+                order: super::services::line_order(c.node),
+            }),
+        ));
+    }
+}
+
 /// Runs the Flask route extractor.
 pub fn extract(file: &PyFile<'_>, handlers: &mut Handlers, out: &mut Extraction) {
     let ctx = file.ctx;
-    let mut order = 0u32;
+    foreign_mounts(file, out);
     for &(decorated, func) in &file.decorated {
         let decorators = decorator_exprs(decorated);
         for (i, &expr) in decorators.iter().enumerate() {
@@ -102,7 +134,6 @@ pub fn extract(file: &PyFile<'_>, handlers: &mut Handlers, out: &mut Extraction)
                     } else {
                         String::new()
                     };
-                    order += 1;
                     out.facts.push(
                         ctx.fact(
                             decorated,
@@ -119,7 +150,7 @@ pub fn extract(file: &PyFile<'_>, handlers: &mut Handlers, out: &mut Extraction)
                                     .unwrap_or_default(),
                                 authenticates: auth::function_authenticates(file, func),
                                 rate_limits: false,
-                                order,
+                                order: super::services::line_order(decorated),
                             }),
                         ),
                     );

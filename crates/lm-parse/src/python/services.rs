@@ -189,7 +189,6 @@ fn external_calls(file: &PyFile<'_>, out: &mut Extraction) {
 
 fn cors_and_middleware(file: &PyFile<'_>, out: &mut Extraction) {
     let ctx = file.ctx;
-    let mut order = 0u32;
     for c in &file.calls {
         let callee = ctx.text(c.callee);
         let last = last_segment(callee);
@@ -198,7 +197,6 @@ fn cors_and_middleware(file: &PyFile<'_>, out: &mut Extraction) {
                 continue;
             };
             let name = ctx.text(cls);
-            order += 1;
             if last_segment(name) == "CORSMiddleware" {
                 let origins = keyword(ctx, c.args, "allow_origins")
                     .map(|o| resolve_list(file, o))
@@ -240,7 +238,7 @@ fn cors_and_middleware(file: &PyFile<'_>, out: &mut Extraction) {
                     authenticates: is_auth_name(last_segment(name))
                         || name.contains("Authentication"),
                     rate_limits: name.contains("SlowAPI") || name.contains("RateLimit"),
-                    order,
+                    order: line_order(c.node),
                 }),
             ));
         } else if last == "CORS" && file.origin(callee).starts_with("flask_cors") {
@@ -268,7 +266,6 @@ fn cors_and_middleware(file: &PyFile<'_>, out: &mut Extraction) {
             let defaults = keyword(ctx, c.args, "default_limits")
                 .or_else(|| keyword(ctx, c.args, "application_limits"));
             if defaults.is_some_and(|d| !string_list(ctx, d).is_empty()) {
-                order += 1;
                 out.facts.push(ctx.fact(
                     c.node,
                     FactData::Middleware(Middleware {
@@ -281,7 +278,7 @@ fn cors_and_middleware(file: &PyFile<'_>, out: &mut Extraction) {
                         names: vec!["Limiter".into()],
                         authenticates: false,
                         rate_limits: true,
-                        order,
+                        order: line_order(c.node),
                     }),
                 ));
             }
@@ -294,7 +291,6 @@ fn cors_and_middleware(file: &PyFile<'_>, out: &mut Extraction) {
             if expr.kind() == "call" && t.ends_with(".middleware(\"http\")")
                 || t.ends_with(".middleware('http')")
             {
-                order += 1;
                 out.facts.push(
                     ctx.fact(
                         decorated,
@@ -307,7 +303,7 @@ fn cors_and_middleware(file: &PyFile<'_>, out: &mut Extraction) {
                                 .unwrap_or_default(),
                             authenticates: super::auth::function_authenticates(file, func),
                             rate_limits: false,
-                            order,
+                            order: line_order(decorated),
                         }),
                     ),
                 );
@@ -352,6 +348,12 @@ fn cors_and_middleware(file: &PyFile<'_>, out: &mut Extraction) {
             }),
         ));
     }
+}
+
+/// `order` of a Python middleware fact: its 1-based line, which orders registrations
+/// across the whole file.
+pub fn line_order(n: Node<'_>) -> u32 {
+    n.start_position().row as u32 + 1
 }
 
 /// String items of a list, following a module-level constant.
