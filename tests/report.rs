@@ -580,3 +580,48 @@ fn file_records_say_where_to_read_and_output_goes_to_a_file() {
         "no colour in a file with --color auto"
     );
 }
+
+#[test]
+fn the_report_section_of_lm_toml_sets_defaults_that_flags_override() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("app"), dir.path(), "");
+    let root = dir.path().to_str().unwrap();
+    let run = |args: &[&str], stdin: String| {
+        Command::cargo_bin("lm-report")
+            .unwrap()
+            .args(["--root", root, "--format", "json"])
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .unwrap()
+    };
+    let high_only = only_rules(&["inject.sql-template", "inject.log-concat"]);
+    assert_eq!(run(&[], high_only.clone()).status.code(), Some(1));
+    std::fs::write(
+        dir.path().join(".lm.toml"),
+        "[report]\nfail_on = \"critical\"\nmin_severity = \"medium\"\n",
+    )
+    .unwrap();
+    let out = run(&[], high_only.clone());
+    assert_eq!(out.status.code(), Some(0), "fail_on from .lm.toml");
+    assert_eq!(
+        json(&out)["below_min_severity"],
+        1,
+        "min_severity from .lm.toml"
+    );
+    assert_eq!(
+        run(&["--fail-on", "high"], high_only.clone()).status.code(),
+        Some(1)
+    );
+    let out = run(&["--min-severity", "info"], high_only.clone());
+    assert_eq!(json(&out)["below_min_severity"], 0);
+    // An explicit --config wins over the root's file; a bad one is an error.
+    let other = dir.path().join("strict.toml");
+    std::fs::write(&other, "[report]\nfail_on = \"low\"\n").unwrap();
+    let strict = run(&["--config", other.to_str().unwrap()], high_only.clone());
+    assert_eq!(strict.status.code(), Some(1));
+    std::fs::write(&other, "[report]\nfail_on = \"urgent\"\n").unwrap();
+    let out = run(&["--config", other.to_str().unwrap()], high_only);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fail_on"));
+}

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{CommandFactory, Parser};
 use lm_core::cli::{ColorChoice, InputArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use lm_core::config::Config;
 use lm_core::Severity;
 
 use crate::baseline::{self, Baseline};
@@ -13,6 +14,7 @@ use crate::collect::Stream;
 use crate::error::Error;
 use crate::format::{self, Format, RenderOptions};
 use crate::model::{Options, Report, Status};
+use crate::settings::ReportSettings;
 use crate::source::Sources;
 
 const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
@@ -67,14 +69,17 @@ pub struct Args {
 
     /// Exit with status 1 when an unsuppressed, un-baselined finding is at or above this
     /// severity, counting findings hidden by --min-severity too; `none` never fails.
-    #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = fail_on_parser())]
-    fail_on: FailOn,
+    /// [default: `fail_on` of [report] in .lm.toml, else high]
+    #[arg(long, value_name = "SEVERITY", value_parser = fail_on_parser())]
+    fail_on: Option<FailOn>,
 
     /// Show only findings at or above this severity (the rest are counted as hidden).
-    #[arg(long, value_name = "SEVERITY", default_value = "info", value_parser = severity_parser())]
-    min_severity: Severity,
+    /// [default: `min_severity` of [report] in .lm.toml, else info]
+    #[arg(long, value_name = "SEVERITY", value_parser = severity_parser())]
+    min_severity: Option<Severity>,
 
     /// Hide findings whose fingerprint is in this baseline file (they do not fail the run).
+    /// [default: `baseline` of [report] in .lm.toml, relative to that file]
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
 
@@ -84,9 +89,14 @@ pub struct Args {
     write_baseline: Option<PathBuf>,
 
     /// Directory that finding paths are relative to when the stream has no `file` record
-    /// for them (used for code frames and inline suppressions).
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    root: PathBuf,
+    /// for them (used for code frames and inline suppressions), and where .lm.toml is
+    /// looked for. [default: the `root` of the stream's first `file` record, else .]
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+
+    /// Read configuration from FILE instead of `<root>/.lm.toml` (section [report]).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 
     /// When to colour the text report (`auto`: when writing to a terminal and NO_COLOR is
     /// unset).
@@ -104,18 +114,38 @@ pub fn command() -> clap::Command {
 pub fn run(args: &Args, stdout: &mut dyn Write) -> anyhow::Result<u8> {
     let mut reader = args.input.open()?;
     let mut stream = Stream::read(&mut reader, args.input.lenient)?;
-    let loaded = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let root = args
+        .root
+        .clone()
+        .or_else(|| stream.first_root.as_ref().map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("."));
+    let config = Config::load(args.config.as_deref(), Some(&root))?;
+    let settings = ReportSettings::from_config(&config)?;
+    let fail_on = args
+        .fail_on
+        .map(|f| f.0)
+        .or(settings.fail_on)
+        .unwrap_or(Some(Severity::High));
+    let min_severity = args
+        .min_severity
+        .or(settings.min_severity)
+        .unwrap_or(Severity::Info);
+    let baseline_path = args.baseline.clone().or(settings.baseline);
+    let loaded = match &baseline_path {
+        // A configured baseline that does not exist yet is being created.
+        Some(p) if args.write_baseline.as_deref() == Some(p.as_path()) && !p.exists() => None,
+        Some(p) => Some(Baseline::load(p)?),
+        None => None,
+    };
     let findings = std::mem::take(&mut stream.findings);
     let diagnostics = std::mem::take(&mut stream.diagnostics);
-    let mut sources = Sources::new(&stream.files, &args.root);
+    let mut sources = Sources::new(&stream.files, &root);
     let mut report = Report::from_parts(
         findings,
         diagnostics,
         &mut sources,
         loaded.as_ref(),
-        Options {
-            min_severity: args.min_severity,
-        },
+        Options { min_severity },
     );
     if let Some(path) = &args.write_baseline {
         let entries = report
@@ -136,7 +166,7 @@ pub fn run(args: &Args, stdout: &mut dyn Write) -> anyhow::Result<u8> {
     };
     let opts = RenderOptions {
         color: color && args.format == Format::Text,
-        fail_on: args.fail_on.0,
+        fail_on,
     };
     match &args.output {
         Some(path) => {
@@ -154,7 +184,7 @@ pub fn run(args: &Args, stdout: &mut dyn Write) -> anyhow::Result<u8> {
                 .map_err(|e| Error::io("writing the report", e))?;
         }
     }
-    let failed = args.fail_on.0.is_some_and(|t| report.failing(t) > 0);
+    let failed = fail_on.is_some_and(|t| report.failing(t) > 0);
     Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
 }
 
@@ -202,10 +232,15 @@ mod tests {
     #[test]
     fn fail_on_accepts_none_and_severities_only() {
         let a = Args::try_parse_from(["lm-report", "--fail-on", "none"]).unwrap();
-        assert_eq!(a.fail_on, FailOn(None));
+        assert_eq!(a.fail_on, Some(FailOn(None)));
+        let a = Args::try_parse_from(["lm-report", "--fail-on", "medium"]).unwrap();
+        assert_eq!(a.fail_on, Some(FailOn(Some(Severity::Medium))));
         let a = Args::try_parse_from(["lm-report"]).unwrap();
-        assert_eq!(a.fail_on, FailOn(Some(Severity::High)));
-        assert_eq!(a.min_severity, Severity::Info);
+        assert_eq!(
+            a.fail_on, None,
+            "the default comes from .lm.toml, else high"
+        );
+        assert_eq!(a.min_severity, None);
         assert_eq!(a.format, Format::Text);
         assert!(Args::try_parse_from(["lm-report", "--fail-on", "urgent"]).is_err());
         assert!(Args::try_parse_from(["lm-report", "--min-severity", "none"]).is_err());

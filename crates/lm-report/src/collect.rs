@@ -23,6 +23,8 @@ pub struct Stream {
     pub files: HashMap<String, FileRecord>,
     /// How many record lines were read, of every type.
     pub records: u64,
+    /// The `root` of the first `file` record, if any.
+    pub first_root: Option<String>,
 }
 
 impl Stream {
@@ -67,6 +69,9 @@ impl Stream {
             RecordType::Diagnostic => self.diagnostics.push(line.parse(input)?),
             RecordType::File => {
                 let f: FileRecord = line.parse(input)?;
+                if self.first_root.is_none() {
+                    self.first_root = Some(f.root.clone());
+                }
                 self.files.entry(f.path.clone()).or_insert(f);
             }
             _ => {}
@@ -99,6 +104,7 @@ mod tests {
         assert_eq!(s.findings.len(), 1);
         assert_eq!(s.findings[0].fingerprint, "f1");
         assert_eq!(s.files["a.js"].root, "app");
+        assert_eq!(s.first_root.as_deref(), Some("app"));
         assert_eq!(s.diagnostics[0].code, "too-large");
     }
 

@@ -8,6 +8,8 @@
 //! * [`redact`]: masking secrets in code frames, neutralising control characters.
 //! * [`format`]: text, markdown, JSON, JSON Lines and SARIF 2.1.0 output.
 //! * [`help`]: per-category explanations and fix guidance (SARIF rule help).
+//! * [`settings`]: the `[report]` section of `.lm.toml` (defaults for `--fail-on`,
+//!   `--min-severity` and `--baseline`).
 //! * [`cli`]: the command line.
 //!
 //! Defaults and decisions:
@@ -37,6 +39,7 @@ pub mod format;
 pub mod help;
 pub mod model;
 pub mod redact;
+pub mod settings;
 pub mod source;
 pub mod suppress;
 
