@@ -356,6 +356,55 @@ mod tests {
     }
 
     #[test]
+    fn suppressions_apply_with_or_without_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("q.py"),
+            "# lm-ignore: inject.sql\ncur.execute(f\"select {x}\")\ncur.execute(f\"select {y}\")  # lm-ignore: inject. fixed table names\ncur.execute(f\"select {z}\")\n",
+        )
+        .unwrap();
+        let stream = Stream {
+            findings: (2..=4)
+                .map(|l| {
+                    finding(
+                        "inject.sql-fstring",
+                        Severity::High,
+                        "q.py",
+                        l,
+                        &l.to_string(),
+                    )
+                })
+                .collect(),
+            ..Stream::default()
+        };
+        let mut sources = Sources::new(&stream.files, dir.path());
+        let r = Report::build(&stream, &mut sources, None, Options::default());
+        let statuses: Vec<_> = r.entries.iter().map(|e| e.status.clone()).collect();
+        assert_eq!(
+            statuses,
+            vec![
+                Status::Suppressed {
+                    reason: None,
+                    line: 1
+                },
+                Status::Suppressed {
+                    reason: Some("fixed table names".into()),
+                    line: 3
+                },
+                Status::Active,
+            ]
+        );
+        let d: Vec<_> = r
+            .diagnostics
+            .iter()
+            .map(|d| (d.code.as_str(), d.line))
+            .collect();
+        assert_eq!(d, vec![("suppression-without-reason", Some(1))]);
+        assert_eq!(r.failing(Severity::High), 1);
+        assert_eq!(r.totals().suppressed, 2);
+    }
+
+    #[test]
     fn unreadable_sources_are_reported_once() {
         let r = build(
             vec![

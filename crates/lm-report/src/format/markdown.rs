@@ -201,8 +201,8 @@ pub fn render(
             let body = body.join("\n");
             let fence = "`".repeat(longest_run(&body, '`').max(2) + 1);
             writeln!(block, "{fence}\n{body}\n{fence}\n")?;
-        } else if let Some(ev) = &f.evidence {
-            writeln!(block, "Evidence: {}\n", code_span(ev))?;
+        } else if let Some(ev) = super::printable_evidence(f) {
+            writeln!(block, "Evidence: {}\n", code_span(&ev))?;
         }
         writeln!(
             block,

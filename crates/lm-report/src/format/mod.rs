@@ -133,6 +133,18 @@ fn secret_end_column(finding: &Finding) -> Option<u64> {
     })
 }
 
+/// A finding's evidence as printed in the text and markdown reports: stages already
+/// redact it; for `secret.*` findings, anything that still looks like a credential is
+/// masked again, in case a stage did not.
+pub fn printable_evidence(finding: &Finding) -> Option<String> {
+    let ev = finding.evidence.as_deref()?;
+    Some(if finding.category.as_str().starts_with("secret.") {
+        redact::mask_tokens(ev)
+    } else {
+        redact::mask_long_tokens(ev)
+    })
+}
+
 /// Capitalised severity name (`Critical`).
 pub fn severity_title(s: Severity) -> &'static str {
     match s {
@@ -182,6 +194,17 @@ pub(crate) mod tests {
         );
         let beyond = Finding::new("r", Category::InjectSql, Severity::High, "a.js", 9, "m");
         assert!(code_frame(&beyond, &mut s).is_none());
+    }
+
+    #[test]
+    fn evidence_is_masked_again_for_secrets() {
+        let mut f = Finding::new("s", Category::SecretHardcoded, Severity::High, "a", 1, "m");
+        f.evidence = Some(KEY.to_string());
+        assert_eq!(printable_evidence(&f).unwrap(), "sk_l********");
+        f.evidence = Some("sk_live_…".to_string());
+        assert_eq!(printable_evidence(&f).unwrap(), "sk_live_…");
+        f.evidence = None;
+        assert!(printable_evidence(&f).is_none());
     }
 
     #[test]

@@ -415,6 +415,28 @@ mod tests {
     }
 
     #[test]
+    fn file_level_findings_have_no_region() {
+        let f = Finding::new(
+            "deps.no-lock",
+            Category::DepLockfile,
+            Severity::Low,
+            "package.json",
+            0,
+            "m",
+        );
+        let loc = serde_json::to_value(location(&f)).unwrap();
+        assert!(loc["physicalLocation"].get("region").is_none(), "{loc}");
+        let mut g = f.clone();
+        g.line = 5;
+        g.end_line = 2;
+        let loc = serde_json::to_value(location(&g)).unwrap();
+        assert_eq!(
+            loc["physicalLocation"]["region"],
+            json!({"startLine": 5, "endLine": 5})
+        );
+    }
+
+    #[test]
     fn uris_are_percent_encoded() {
         assert_eq!(path_to_uri("src/app/page.tsx", None), "src/app/page.tsx");
         assert_eq!(

@@ -108,10 +108,10 @@ pub fn render(
         if let Some(pkg) = &f.package {
             meta.push(format!("package {}", sanitize(pkg)));
         }
-        if let Some(ev) = &f.evidence {
+        if let Some(ev) = super::printable_evidence(f) {
             meta.push(format!(
                 "evidence: {}",
-                sanitize(&crate::redact::clip(ev, None, 80))
+                sanitize(&crate::redact::clip(&ev, None, 80))
             ));
         }
         if e.duplicates > 0 {
