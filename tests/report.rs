@@ -625,3 +625,20 @@ fn the_report_section_of_lm_toml_sets_defaults_that_flags_override() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("fail_on"));
 }
+
+#[test]
+fn a_terminal_on_standard_input_is_an_error_not_a_hang() {
+    let script = Path::new("/usr/bin/script");
+    if !script.exists() {
+        eprintln!("skipping: util-linux `script` is not installed");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("lm-report");
+    let out = std::process::Command::new(script)
+        .args(["-qec", &bin.display().to_string(), "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no input: pipe an lm pipeline"));
+}

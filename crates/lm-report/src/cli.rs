@@ -1,6 +1,6 @@
 //! Command line of `lm-report`.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
@@ -112,6 +112,16 @@ pub fn command() -> clap::Command {
 /// Runs `lm-report` with parsed arguments, writing the report to `stdout` unless
 /// `--output` names a file. Returns the exit status.
 pub fn run(args: &Args, stdout: &mut dyn Write) -> anyhow::Result<u8> {
+    let from_stdin = args
+        .input
+        .input
+        .as_ref()
+        .is_none_or(|p| p.as_os_str() == "-");
+    if from_stdin && std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "no input: pipe an lm pipeline into lm-report (lm-files . | lm-parse | ... | lm-report) or name a records file with --input"
+        );
+    }
     let mut reader = args.input.open()?;
     let mut stream = Stream::read(&mut reader, args.input.lenient)?;
     let root = args
