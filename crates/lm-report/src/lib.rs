@@ -30,6 +30,16 @@
 //!   advisories of one package, two secrets on one line) are distinct and all reported.
 //! * A finding whose stage left `fingerprint` empty gets one from its rule, path and
 //!   evidence (or message), never its line.
+//! * Files are read (for code frames and `lm-ignore` comments) through the stream's
+//!   `file` records, else under `--root` (default: the first `file` record's root, else
+//!   `.`); an unreadable file gives a `source-unreadable` warning, since its findings'
+//!   suppressions cannot apply. Paths that leave the root are never opened.
+//! * `.lm.toml` (at the root, or `--config`) `[report]` gives defaults for `fail_on`,
+//!   `min_severity` and `baseline`; flags override it.
+//! * No report prints a secret: `secret.*` code frames mask the reported span (or hide
+//!   the line when the span is unknown) and credential-looking tokens around it, every
+//!   frame masks long key-like tokens, and control characters from scanned files are
+//!   neutralised. SARIF carries no source text.
 
 pub mod baseline;
 pub mod cli;
