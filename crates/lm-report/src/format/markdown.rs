@@ -53,6 +53,28 @@ pub fn md_escape(text: &str) -> String {
     out
 }
 
+/// A finding message as markdown: its backtick-quoted parts become code spans (stages
+/// quote code that way), the rest is escaped. Unbalanced backticks are escaped too.
+pub fn md_message(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    if parts.len() % 2 == 0 {
+        return md_escape(text);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if i % 2 == 0 {
+                md_escape(p)
+            } else if p.trim().is_empty() {
+                md_escape(&format!("`{p}`"))
+            } else {
+                code_span(p)
+            }
+        })
+        .collect()
+}
+
 /// An inline code span holding `text` whatever backticks it contains.
 fn code_span(text: &str) -> String {
     let text: String = text
@@ -180,7 +202,7 @@ pub fn render(
             meta.push(format!("package {}", code_span(pkg)));
         }
         writeln!(block, "{}\n", meta.join(" · "))?;
-        writeln!(block, "{}\n", md_escape(&f.message))?;
+        writeln!(block, "{}\n", md_message(&f.message))?;
         if let Some(frame) = code_frame(f, sources) {
             let width = frame
                 .iter()
@@ -251,6 +273,11 @@ mod tests {
         assert_eq!(md_escape("a|b *c* <x>"), "a\\|b \\*c\\* \\<x\\>");
         assert_eq!(code_span("a`b"), "``a`b``");
         assert_eq!(code_span("`x"), "`` `x ``");
+        assert_eq!(
+            md_message("Use `db.query($1, [id])` not <b>`${id}`</b> | x"),
+            "Use `db.query($1, [id])` not \\<b\\>`${id}`\\</b\\> \\| x"
+        );
+        assert_eq!(md_message("odd ` tick"), "odd \\` tick");
     }
 
     #[test]
@@ -283,7 +310,7 @@ mod tests {
         assert!(md.contains("| Severity | Findings |\n|:--|--:|\n| Critical | 0 |\n| High | 1 |\n| Medium | 0 |\n| Low | 0 |\n| Info | 0 |\n"), "{md}");
         assert!(md.contains("<summary><b>High</b> Row-level security disabled in <code>a.sql:1</code></summary>"), "{md}");
         assert!(
-            md.contains("Table \\`notes\\` has no row-level security \\| enable it."),
+            md.contains("Table `notes` has no row-level security \\| enable it."),
             "{md}"
         );
         assert!(
