@@ -567,3 +567,69 @@ app.include_router(items.router, prefix="/items")
     assert!(!mw[2].authenticates);
     assert!(of_kind(&f, "route").is_empty());
 }
+
+#[test]
+fn raw_sql_filters_map_placeholders_to_values() {
+    let f = facts(
+        r#"
+import asyncpg
+import psycopg2
+from fastapi import Depends, FastAPI
+from sqlalchemy import text
+from .auth import get_current_user
+
+app = FastAPI()
+conn = psycopg2.connect(os.environ["DATABASE_URL"])
+GET_NOTE = "SELECT * FROM notes WHERE id = %s AND owner_id = %s"
+
+@app.get("/notes/{note_id}")
+def note(note_id: int, user=Depends(get_current_user)):
+    cur = conn.cursor()
+    cur.execute(GET_NOTE, (note_id, user.id))
+    return cur.fetchone()
+
+@app.get("/orders/{order_id}")
+async def order(order_id: str, db=Depends(get_db)):
+    await db.execute(text("select * from orders o where o.id = :oid and o.total::int > 0"), {"oid": order_id})
+    return await pool.fetchrow('SELECT * FROM "public"."orders" WHERE id = $1', order_id)
+
+@app.post("/search")
+def search(q: str):
+    cur = conn.cursor()
+    cur.execute(f"SELECT * FROM products WHERE name = '{q}' AND hidden = {False}")
+    cur.execute("UPDATE products SET views = views + 1 WHERE name = %s", [q])
+    executor.execute(job)
+"#,
+    );
+    let access: Vec<_> = f
+        .iter()
+        .filter_map(|f| match &f.data {
+            FactData::DbAccess(a) => Some(a),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(access.len(), 5, "{access:#?}");
+    assert!(access.iter().all(|a| a.library == "raw-sql"));
+    let cols = |i: usize| -> Vec<(String, Provenance)> {
+        access[i]
+            .filters
+            .iter()
+            .map(|f| (f.column.clone(), f.source))
+            .collect()
+    };
+    assert_eq!(access[0].table.as_deref(), Some("notes"));
+    assert_eq!(
+        cols(0),
+        vec![
+            ("id".to_string(), Provenance::Request),
+            ("owner_id".to_string(), Provenance::User)
+        ]
+    );
+    assert_eq!(cols(1), vec![("id".to_string(), Provenance::Request)]);
+    assert_eq!(access[2].table.as_deref(), Some("public.orders"));
+    assert_eq!(cols(2), vec![("id".to_string(), Provenance::Request)]);
+    // f-string holes: `name = '{q}'` is quoted text, `hidden = {False}` a literal.
+    assert_eq!(cols(3), vec![("hidden".to_string(), Provenance::Literal)]);
+    assert_eq!(access[4].operation, "update");
+    assert_eq!(cols(4), vec![("name".to_string(), Provenance::Request)]);
+}

@@ -8,6 +8,10 @@
 //!   `session.get(M, id)`, `M.query.get_or_404(id)`, `select(M).where(...)`,
 //!   `update(M)`/`delete(M)`, `session.add(M(...))`, `session.delete(obj)`.
 //! * psycopg / asyncpg connections (`server`).
+//! * Raw SQL (`raw-sql`): `cur.execute("select ... where id = %s", (x,))`,
+//!   `session.execute(text("... where id = :id"), {"id": x})`, asyncpg
+//!   `conn.fetchrow("... where id = $1", x)` and f-strings: operation, table, and each
+//!   `column = placeholder` filter with the provenance of the bound value.
 
 use lm_core::fact::{DbAccess, DbClient, DbFilter, FactData};
 use tree_sitter::Node;
@@ -53,6 +57,15 @@ pub fn extract(file: &PyFile<'_>, handlers: &Handlers, out: &mut Extraction) {
             .child_by_field_name("attribute")
             .map(|a| ctx.text(a))
             .unwrap_or("");
+        if matches!(
+            method,
+            "execute" | "executemany" | "fetch" | "fetchrow" | "fetchval" | "exec_driver_sql"
+        ) {
+            if let Some(access) = raw_sql(file, handlers, c.node, obj, c.args) {
+                out.facts.push(ctx.fact(c.node, FactData::DbAccess(access)));
+                continue;
+            }
+        }
         match method {
             "table" | "from_" => {
                 let obj_text = ctx.text(obj);
@@ -727,4 +740,241 @@ fn constructed(
         }
     }
     (Some(ctx.text(callee).to_string()), values)
+}
+
+/// Placeholders in SQL text: `%s`, `?`, `%(name)s`, `:name`, `$1`, and f-string holes
+/// (marked `\x01N\x01`).
+static PLACEHOLDER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"%s|\?|%\((\w+)\)s|:(\w+)|\$(\d+)|\x01(\d+)\x01").expect("valid regex")
+});
+/// `column <op> placeholder` comparisons.
+static COMPARISON: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r#"(?i)([\w."]+)\s*(=|!=|<>|>=|<=|\bin\b|\blike\b|\bilike\b)\s*\(?\s*(%s|\?|%\(\w+\)s|:\w+|\$\d+|\x01\d+\x01)"#,
+    )
+    .expect("valid regex")
+});
+static TABLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"(?i)\b(from|into|update)\s+([\w."]+)"#).expect("valid regex")
+});
+
+/// The SQL text of an argument (plain string, `text("...")`, a local or module constant,
+/// or an f-string with its holes marked), with the f-string hole expressions.
+fn sql_text<'a>(file: &PyFile<'a>, n: Node<'a>, depth: u32) -> Option<(String, Vec<Node<'a>>)> {
+    let ctx = file.ctx;
+    if depth > 3 {
+        return None;
+    }
+    match n.kind() {
+        "string" => {
+            let mut text = String::new();
+            let mut holes = Vec::new();
+            let mut c = n.walk();
+            for ch in n.named_children(&mut c) {
+                match ch.kind() {
+                    "string_content" | "escape_sequence" => text.push_str(ctx.text(ch)),
+                    "interpolation" => {
+                        if let Some(e) = ch.named_child(0) {
+                            text.push_str(&format!("\x01{}\x01", holes.len()));
+                            holes.push(e);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Some((text, holes))
+        }
+        "concatenated_string" => {
+            let mut text = String::new();
+            let mut holes = Vec::new();
+            let mut c = n.walk();
+            for part in n.named_children(&mut c) {
+                let (t, h) = sql_text(file, part, depth + 1)?;
+                // Renumber the holes of later parts.
+                let base = holes.len();
+                let t = PLACEHOLDER.replace_all(&t, |caps: &regex::Captures<'_>| {
+                    match caps.get(4).and_then(|m| m.as_str().parse::<usize>().ok()) {
+                        Some(i) => format!("\x01{}\x01", i + base),
+                        None => caps[0].to_string(),
+                    }
+                });
+                text.push_str(&t);
+                holes.extend(h);
+            }
+            Some((text, holes))
+        }
+        "call" => {
+            let callee = ctx.text(n.child_by_field_name("function")?);
+            if last_segment(callee) != "text" {
+                return None;
+            }
+            sql_text(
+                file,
+                positional(n.child_by_field_name("arguments")?, 0)?,
+                depth + 1,
+            )
+        }
+        "identifier" => {
+            let name = ctx.text(n);
+            let func = enclosing_function(n).map(|f| f.id());
+            let local = file.assignments.iter().rev().find(|(l, _)| {
+                l.start_byte() < n.start_byte()
+                    && ctx.text(*l) == name
+                    && enclosing_function(*l).map(|f| f.id()) == func
+            });
+            let v = local
+                .map(|(_, r)| *r)
+                .or_else(|| file.module_values.get(name).copied())?;
+            sql_text(file, v, depth + 1)
+        }
+        _ => None,
+    }
+}
+
+/// The bound parameters of a raw query: positional values and named values.
+fn params<'a>(file: &PyFile<'a>, n: Node<'a>) -> (Vec<Node<'a>>, Vec<(String, Node<'a>)>) {
+    let ctx = file.ctx;
+    let mut n = n;
+    if n.kind() == "identifier" {
+        let func = enclosing_function(n).map(|f| f.id());
+        if let Some((_, r)) = file.assignments.iter().rev().find(|(l, _)| {
+            l.start_byte() < n.start_byte()
+                && ctx.text(*l) == ctx.text(n)
+                && enclosing_function(*l).map(|f| f.id()) == func
+        }) {
+            n = *r;
+        }
+    }
+    let mut c = n.walk();
+    match n.kind() {
+        "tuple" | "list" | "parenthesized_expression" => {
+            (n.named_children(&mut c).collect(), Vec::new())
+        }
+        "dictionary" => {
+            let named = n
+                .named_children(&mut c)
+                .filter(|p| p.kind() == "pair")
+                .filter_map(|p| {
+                    let k = p.child_by_field_name("key")?;
+                    Some((string_value(ctx, k)?, p.child_by_field_name("value")?))
+                })
+                .collect();
+            (Vec::new(), named)
+        }
+        _ => (Vec::new(), Vec::new()),
+    }
+}
+
+/// A raw SQL query run by `execute`-like methods, when its first argument is SQL.
+fn raw_sql(
+    file: &PyFile<'_>,
+    handlers: &Handlers,
+    call: Node<'_>,
+    obj: Node<'_>,
+    args: Node<'_>,
+) -> Option<DbAccess> {
+    let ctx = file.ctx;
+    let (sql, holes) = sql_text(file, positional(args, 0)?, 0)?;
+    let lower = sql.trim_start().to_ascii_lowercase();
+    let first = lower.split_whitespace().next().unwrap_or("");
+    let operation = match first {
+        "select" | "with" => "select",
+        "insert" if lower.contains("on conflict") => "upsert",
+        "insert" => "insert",
+        "update" => "update",
+        "delete" => "delete",
+        _ => return None,
+    };
+    // `::` casts are not `:name` parameters.
+    let sql = sql.replace("::", "  ");
+    let table = TABLE.captures(&sql).map(|c| c[2].replace('"', ""));
+    // Bound values: the second argument (DB-API, SQLAlchemy), or every later argument
+    // (asyncpg).
+    let method = last_segment(ctx.text(call.child_by_field_name("function")?));
+    let (mut positional_values, named) = positional(args, 1)
+        .map(|p| params(file, p))
+        .unwrap_or_default();
+    if matches!(method, "fetch" | "fetchrow" | "fetchval")
+        || method == "execute" && sql.contains("$1")
+    {
+        let mut c = args.walk();
+        positional_values = args
+            .named_children(&mut c)
+            .filter(|a| a.kind() != "keyword_argument")
+            .skip(1)
+            .collect();
+    }
+    // Positional index of every placeholder, by byte offset.
+    let mut slots: Vec<(usize, Option<Node<'_>>)> = Vec::new();
+    let mut next_positional = 0usize;
+    for caps in PLACEHOLDER.captures_iter(&sql) {
+        let at = caps.get(0).map(|m| m.start()).unwrap_or(0);
+        let value = if let Some(name) = caps.get(1).or_else(|| caps.get(2)) {
+            named
+                .iter()
+                .find(|(k, _)| k == name.as_str())
+                .map(|(_, v)| *v)
+        } else if let Some(n) = caps.get(3) {
+            n.as_str()
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| positional_values.get(i.saturating_sub(1)).copied())
+        } else if let Some(h) = caps.get(4) {
+            h.as_str()
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| holes.get(i).copied())
+        } else {
+            let v = positional_values.get(next_positional).copied();
+            next_positional += 1;
+            v
+        };
+        slots.push((at, value));
+    }
+    let mut filters = Vec::new();
+    let where_at = sql
+        .to_ascii_lowercase()
+        .find(" where ")
+        .unwrap_or(usize::MAX);
+    for caps in COMPARISON.captures_iter(&sql) {
+        let Some(ph) = caps.get(3) else { continue };
+        if ph.start() < where_at && operation != "select" {
+            continue; // `set col = %s` is a value, not a filter
+        }
+        let column = last_segment(&caps[1].replace('"', "")).to_string();
+        let op = match caps[2].to_ascii_lowercase().as_str() {
+            "=" => "eq",
+            "!=" | "<>" => "neq",
+            "in" => "in",
+            "like" | "ilike" => "like",
+            _ => "cmp",
+        }
+        .to_string();
+        let value = slots
+            .iter()
+            .find(|(at, _)| *at == ph.start())
+            .and_then(|(_, v)| *v);
+        filters.push(match value {
+            Some(v) => filter(file, handlers, &column, &op, v),
+            None => DbFilter {
+                column,
+                op,
+                source: lm_core::fact::Provenance::Unknown,
+                expr: ph.as_str().replace('\x01', "").to_string(),
+            },
+        });
+    }
+    let kind = match file.binding_of(obj) {
+        Some(Binding::Db { kind, .. }) => kind.clone(),
+        _ => "server".into(),
+    };
+    Some(DbAccess {
+        library: "raw-sql".into(),
+        client_kind: kind,
+        client_var: Some(ctx.short(obj, 60)),
+        operation: operation.into(),
+        table,
+        filters,
+        values: Vec::new(),
+    })
 }
