@@ -57,14 +57,14 @@ pub fn md_escape(text: &str) -> String {
 /// quote code that way), the rest is escaped. Unbalanced backticks are escaped too.
 pub fn md_message(text: &str) -> String {
     let parts: Vec<&str> = text.split('`').collect();
-    if parts.len() % 2 == 0 {
+    if parts.len() & 1 == 0 {
         return md_escape(text);
     }
     parts
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            if i % 2 == 0 {
+            if i & 1 == 0 {
                 md_escape(p)
             } else if p.trim().is_empty() {
                 md_escape(&format!("`{p}`"))
