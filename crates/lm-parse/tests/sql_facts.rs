@@ -231,9 +231,11 @@ fn functions_security_definer_and_search_path() {
     assert_eq!(fs[0].name, "handle_new_user");
     assert!(fs[0].security_definer);
     assert!(fs[0].search_path_set);
+    assert_eq!(fs[0].returns.as_deref(), Some("trigger"));
     assert_eq!(fs[1].name, "is_admin");
     assert!(fs[1].security_definer);
     assert!(!fs[1].search_path_set);
+    assert_eq!(fs[1].returns.as_deref(), Some("boolean"));
     // Nothing from inside the function body ran: no insert facts, no policy `x`.
     assert!(policies(&f).iter().all(|p| p.name != "x"));
 
@@ -343,7 +345,7 @@ fn grants_and_revokes() {
 }
 
 #[test]
-fn drops_of_tables() {
+fn drops_and_added_columns_of_tables() {
     let f = facts(&fixture("20240201000000_changes.sql"));
     let t = tables(&f);
     let got: Vec<(&str, &str, &str)> = t
@@ -353,10 +355,13 @@ fn drops_of_tables() {
     assert_eq!(
         got,
         vec![
+            ("public", "profiles", "alter"),
             ("public", "old_stuff", "drop"),
             ("public", "legacy", "drop")
         ]
     );
+    // `alter table ... add column bio text`
+    assert_eq!(t[0].columns, vec!["bio"]);
 }
 
 #[test]
@@ -375,7 +380,11 @@ fn order_follows_statements() {
         })
         .collect();
     // One statement per line in the fixture, first statement is 0.
-    assert_eq!(orders, vec![0, 1, 2, 3, 4, 5, 6, 7, 9, 9, 10, 11, 12, 13]);
+    // Statement 3 disables RLS and adds a column: two facts.
+    assert_eq!(
+        orders,
+        vec![0, 1, 2, 3, 3, 4, 5, 6, 7, 9, 9, 10, 11, 12, 13]
+    );
 }
 
 #[test]
@@ -477,4 +486,23 @@ fn arbitrary_token_soup_never_panics() {
             assert!(f.line >= 1 && f.end_line >= f.line, "{text:?}");
         }
     }
+}
+
+#[test]
+fn return_types_and_added_columns() {
+    let f = facts(concat!(
+        "create function public.my_todos(since timestamptz default now()) returns setof public.todos ",
+        "language sql stable returns null on null input as $$ select * from todos $$;\n",
+        "create function stats() returns table (n int, label text) language sql as 'select 1, ''x''';\n",
+        "alter table public.todos add column if not exists tenant_id uuid, ",
+        "add constraint t_fk foreign key (tenant_id) references tenants, add owner uuid;\n",
+        "alter table public.todos drop column legacy;",
+    ));
+    let fs = functions(&f);
+    assert_eq!(fs[0].returns.as_deref(), Some("setof public.todos"));
+    assert_eq!(fs[1].returns.as_deref(), Some("table (n int, label text)"));
+    let t = tables(&f);
+    assert_eq!(t.len(), 1);
+    assert_eq!(t[0].action, "alter");
+    assert_eq!(t[0].columns, vec!["tenant_id", "owner"]);
 }

@@ -589,6 +589,30 @@ fn push_unique(v: &mut Vec<String>, s: String) {
     }
 }
 
+/// Keywords that end a function's return type.
+const FUNCTION_ATTRS: &[&str] = &[
+    "language",
+    "as",
+    "security",
+    "external",
+    "set",
+    "immutable",
+    "stable",
+    "volatile",
+    "strict",
+    "called",
+    "cost",
+    "rows",
+    "parallel",
+    "leakproof",
+    "not",
+    "window",
+    "begin",
+    "return",
+    "transform",
+    "support",
+];
+
 fn function(c: &mut Cur<'_>, action: &str, order: u32) -> Vec<FactData> {
     let Some(name) = c.qname() else {
         return Vec::new();
@@ -626,10 +650,17 @@ fn function(c: &mut Cur<'_>, action: &str, order: u32) -> Vec<FactData> {
             }
             c.i += 1;
         } else if c.eat_kw("returns") {
-            // `returns table (...)`, `returns setof x`: skip the type.
-            c.eat_kw("setof");
-            if c.eat_kw("table") {
-                c.paren_group();
+            // `returns null on null input` is an attribute, not the type.
+            if c.is_kw("null") {
+                continue;
+            }
+            // The type runs up to the next function attribute.
+            let start = c.i;
+            while !c.at_end() && !FUNCTION_ATTRS.iter().any(|w| c.is_kw(w)) {
+                c.skip_one();
+            }
+            if c.i > start {
+                f.returns = Some(c.text_range(start..c.i).to_ascii_lowercase());
             }
         } else {
             c.skip_one();
@@ -675,6 +706,7 @@ fn alter_table(c: &mut Cur<'_>, order: u32) -> Vec<FactData> {
     };
     c.eat_punct("*");
     let mut out = Vec::new();
+    let mut added: Vec<String> = Vec::new();
     let mut at_action_start = true;
     while !c.at_end() {
         if at_action_start {
@@ -698,9 +730,40 @@ fn alter_table(c: &mut Cur<'_>, order: u32) -> Vec<FactData> {
                 }));
                 continue;
             }
+            if c.eat_kw("add") {
+                let constraint = [
+                    "constraint",
+                    "primary",
+                    "unique",
+                    "foreign",
+                    "check",
+                    "exclude",
+                ]
+                .iter()
+                .any(|w| c.is_kw(w));
+                if !constraint {
+                    c.eat_kw("column");
+                    c.eat_seq(&["if", "not", "exists"]);
+                    if let Some(col) = c.ident() {
+                        added.push(col);
+                    }
+                }
+                at_action_start = false;
+                continue;
+            }
         }
         at_action_start = c.is_punct(",");
         c.skip_one();
+    }
+    if !added.is_empty() {
+        out.push(FactData::SqlTable(SqlTable {
+            schema: name.schema_or_public(),
+            name: name.name.clone(),
+            columns: added,
+            if_not_exists: false,
+            action: "alter".into(),
+            order,
+        }));
     }
     out
 }
