@@ -7,7 +7,7 @@ use std::time::Instant;
 use clap::{CommandFactory, Parser};
 use lm_core::cli::InputArgs;
 use lm_core::config::Config;
-use lm_core::filter::{par_map, Handler};
+use lm_core::filter::{par_map, Handler, RunOptions};
 use lm_core::jsonl::Line;
 use lm_core::{Diagnostic, DiagnosticLevel, FileRecord, Record, RecordType, Summary};
 
@@ -154,7 +154,14 @@ pub fn main() -> std::process::ExitCode {
             counts: Counts::default(),
             started: Instant::now(),
         };
-        lm_core::cli::run_filter(STAGE, &args.input, &mut handler)?;
+        // larger batches than the default keep both cores busy between flushes
+        let mut reader = args.input.open()?;
+        let mut writer = lm_core::cli::stdout_writer();
+        let opts = RunOptions {
+            stage: STAGE.to_string(),
+            batch_size: 1024,
+        };
+        lm_core::filter::run(&mut reader, &mut writer, &opts, &mut handler)?;
         Ok(lm_core::cli::EXIT_OK)
     })
 }
