@@ -633,3 +633,35 @@ def search(q: str):
     assert_eq!(access[4].operation, "update");
     assert_eq!(cols(4), vec![("name".to_string(), Provenance::Request)]);
 }
+
+#[test]
+fn class_based_auth_dependencies() {
+    let f = facts(
+        r#"
+from fastapi import Depends, FastAPI
+from fastapi.security import HTTPBearer
+from .auth import JWTBearer, Pagination
+
+app = FastAPI()
+
+@app.get("/a", dependencies=[Depends(JWTBearer())])
+def a():
+    return {}
+
+@app.get("/b")
+def b(creds=Depends(HTTPBearer()), page: Pagination = Depends()):
+    return {}
+"#,
+    );
+    let checks: Vec<_> = f
+        .iter()
+        .filter_map(|f| match &f.data {
+            FactData::AuthCheck(a) => Some(a.method.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        checks,
+        vec!["Depends(JWTBearer())", "Depends(HTTPBearer())"]
+    );
+}

@@ -58,6 +58,9 @@ pub fn is_auth_dependency(file: &PyFile<'_>, target: Option<Node<'_>>, name: &st
             return true;
         }
         if t.kind() == "call" {
+            if matches!(file.classify(t), Some(Binding::AuthScheme)) {
+                return true; // `Depends(HTTPBearer())`
+            }
             let callee = t
                 .child_by_field_name("function")
                 .map(|f| file.ctx.text(f))
@@ -70,12 +73,35 @@ pub fn is_auth_dependency(file: &PyFile<'_>, target: Option<Node<'_>>, name: &st
 
 /// True for names of auth helpers, dependencies and decorators.
 pub fn is_auth_name(name: &str) -> bool {
-    AUTH_NAME.is_match(name) && !NOT_AUTH.is_match(name)
+    let name = snake(name);
+    AUTH_NAME.is_match(&name) && !NOT_AUTH.is_match(&name)
 }
 
 /// True for names that check a role or permission.
 pub fn is_role_name(name: &str) -> bool {
-    ROLE_NAME.is_match(name) && !NOT_AUTH.is_match(name)
+    let name = snake(name);
+    ROLE_NAME.is_match(&name) && !NOT_AUTH.is_match(&name)
+}
+
+/// `JWTBearer` → `jwt_bearer`, `RoleChecker` → `role_checker`; snake_case unchanged.
+pub fn snake(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
+            if i > 0 && chars[i - 1] != '_' && (prev_lower || prev_upper && next_lower) {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// True for calls that yield the authenticated user (used for provenance).
@@ -699,5 +725,26 @@ fn comparison(file: &PyFile<'_>, n: Node<'_>, out: &mut Extraction) {
                 }),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(snake("JWTBearer"), "jwt_bearer");
+        assert_eq!(snake("RoleChecker"), "role_checker");
+        assert_eq!(snake("get_current_user"), "get_current_user");
+        assert!(is_auth_name("JWTBearer"));
+        assert!(is_auth_name("get_current_active_user"));
+        assert!(is_auth_name("verify_api_key"));
+        assert!(is_role_name("RoleChecker"));
+        assert!(!is_auth_name("get_db"));
+        assert!(!is_auth_name("get_user_service"));
+        assert!(!is_auth_name("UserRepository"));
+        assert!(!is_auth_name("get_settings"));
+        assert!(!is_auth_name("Pagination"));
     }
 }
