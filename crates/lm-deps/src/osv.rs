@@ -913,7 +913,11 @@ mod tests {
         std::fs::write(dir.path().join("npm/A.json"), adv("A", "left-pad", false)).unwrap();
         std::fs::write(dir.path().join("npm/B.json"), adv("B", "left-pad", true)).unwrap();
         std::fs::write(dir.path().join("npm/C.json"), adv("C", "other", false)).unwrap();
-        std::fs::write(dir.path().join("npm/D.json"), "{\"affected\":[{\"package\":{\"name\":\"left-pad\"}").unwrap();
+        std::fs::write(
+            dir.path().join("npm/D.json"),
+            "{\"affected\":[{\"package\":{\"name\":\"left-pad\"}",
+        )
+        .unwrap();
         let wanted: HashSet<_> = [(Ecosystem::Npm, "left-pad".to_string())]
             .into_iter()
             .collect();
