@@ -326,3 +326,55 @@ export const config = { matcher: ["/(api|trpc)(.*)"] };
     let (_, m) = middlewares(&f)[0];
     assert!(!m.authenticates);
 }
+
+#[test]
+fn middleware_guarding_a_user_from_a_helper() {
+    let src = r#"
+import { updateSession } from "@/lib/supabase/middleware";
+import { NextResponse, type NextRequest } from "next/server";
+
+export async function middleware(request: NextRequest) {
+  const { supabaseResponse, user } = await updateSession(request);
+  const isApiRoute = request.nextUrl.pathname.startsWith("/api");
+  if (isApiRoute && !user) {
+    return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
+  }
+  return supabaseResponse;
+}
+export const config = { matcher: ["/api/:path*"] };
+"#;
+    let f = facts("middleware.ts", src);
+    let (_, m) = middlewares(&f)[0];
+    assert!(m.authenticates);
+    assert_eq!(m.names, vec!["middleware", "updateSession"]);
+    // Logging the user without stopping anyone is not authentication.
+    let logging = src.replace(
+        "return NextResponse.json({ error: \"Unauthorized\" }, { status: 401 });",
+        "console.log(\"anonymous api call\");",
+    );
+    let f = facts("middleware.ts", &logging);
+    assert!(!middlewares(&f)[0].1.authenticates);
+}
+
+#[test]
+fn resolve_style_user_helpers_are_checks() {
+    let src = r#"
+import { resolveAlfredUser } from "@/lib/alfred/resolve-user";
+export async function GET(req: NextRequest, ctx: { params: Promise<{ id: string }> }) {
+  const { id } = await ctx.params;
+  const currentUser = await resolveAlfredUser(req);
+  if (!currentUser) return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
+  const { data } = await admin.from("conversations").select("*").eq("id", id).eq("owner_id", currentUser.id);
+  return NextResponse.json(data);
+}
+"#;
+    let f = facts("app/api/alfred/conversations/[id]/route.ts", src);
+    let (_, a) = auth_checks(&f)[0];
+    assert_eq!(a.method, "resolveAlfredUser");
+    assert_eq!(a.user_var.as_deref(), Some("currentUser"));
+    assert!(a.enforced);
+    let (_, d) = db_accesses(&f)[0];
+    assert_eq!(filter(d, "id").source, Provenance::Request);
+    assert_eq!(filter(d, "owner_id").source, Provenance::User);
+    assert_eq!(d.client_kind, "service_role");
+}

@@ -13,7 +13,7 @@ use super::{provenance, syntax};
 /// `withAuth`, `ensureAuthenticated`, `verifyToken`...).
 static CUSTOM_AUTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(require|ensure|assert|verify|validate|check|with|get|fetch|load|protect)_?(current_?|authenticated_?|auth_?|logged_?in_?|session_?)?(auth|authenticated|authentication|user|session|login|logged_?in|token|jwt|api_?key|id_?token|access_?token|bearer)(_?id)?(_?or_?(throw|redirect|401|fail))?$|^(require|ensure|assert|with)_?(admin|role|roles|permission|permissions)$|^(authenticate|authenticated|authenticate_?request|authenticate_?user|is_?authenticated|protect_?route|auth_?guard|auth_?required|login_?required)$",
+        r"(?i)^(require|ensure|assert|verify|validate|check|with|get|fetch|load|protect|resolve)_?(current_?|authenticated_?|auth_?|logged_?in_?|session_?|[a-z0-9]+_?)?(auth|authenticated|authentication|user|session|login|logged_?in|token|jwt|api_?key|id_?token|access_?token|bearer)(_?id)?(_?or_?(throw|redirect|401|fail))?$|^(require|ensure|assert|with)_?(admin|role|roles|permission|permissions)$|^(authenticate|authenticated|authenticate_?request|authenticate_?user|is_?authenticated|protect_?route|auth_?guard|auth_?required|login_?required)$",
     )
     .expect("regex compiles")
 });
@@ -95,7 +95,11 @@ pub fn classify_call(file: &JsFile<'_>, call: Node<'_>) -> Option<(String, &'sta
             let lower = last.to_ascii_lowercase();
             // Getters that take an id are lookups, not checks; getters of tokens and keys
             // fetch credentials for outgoing calls.
-            if lower.starts_with("get") || lower.starts_with("fetch") || lower.starts_with("load") {
+            if lower.starts_with("get")
+                || lower.starts_with("fetch")
+                || lower.starts_with("load")
+                || lower.starts_with("resolve")
+            {
                 if ["token", "jwt", "apikey", "api_key", "bearer"]
                     .iter()
                     .any(|w| lower.ends_with(w))

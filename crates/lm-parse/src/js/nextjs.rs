@@ -2,11 +2,20 @@
 //! (`pages/api/**`), server actions (`"use server"` files and inline) and
 //! `middleware.ts` with its `config.matcher`.
 
+use std::sync::LazyLock;
+
 use lm_core::fact::{FactData, Middleware, Route};
+use regex::Regex;
 use tree_sitter::Node;
 
 use super::model::{JsFile, RouteOut};
 use super::{auth, services, syntax};
+
+/// A negated user, session or token in a condition (`!user`, `!session?.user`, `!token`).
+static NEGATED_USER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"!\s*\(?\s*([A-Za-z_$][\w$]*\??\.)*(user|session|token|userId|currentUser|authUser|isAuthenticated|isLoggedIn|isSignedIn|isAuthed)\b")
+        .expect("regex compiles")
+});
 
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 const ROUTE_FILES: &[&str] = &[
@@ -580,6 +589,26 @@ fn middleware(file: &mut JsFile<'_>) {
                 || t.contains("/sign-in")
                 || t.contains("/auth"))
     });
+    // `if (!user) return NextResponse.redirect(...)` / `... 401` on a user from a helper.
+    let guards_user = handler.is_some_and(|h| {
+        let mut found = false;
+        syntax::descendants(h, false, |n| {
+            if found || n.kind() != "if_statement" {
+                return;
+            }
+            let cond = n
+                .child_by_field_name("condition")
+                .map(|c| file.text(c))
+                .unwrap_or("");
+            if NEGATED_USER.is_match(cond)
+                && n.child_by_field_name("consequence")
+                    .is_some_and(|c| syntax::exits(file.src, c))
+            {
+                found = true;
+            }
+        });
+        found
+    });
     let rate_limits = file
         .calls
         .iter()
@@ -591,7 +620,8 @@ fn middleware(file: &mut JsFile<'_>) {
             framework: "nextjs".into(),
             matcher,
             names,
-            authenticates: auth_calls
+            authenticates: guards_user
+                || auth_calls
                 || wrapper_auth
                 || clerk_protects
                 || reexport_auth
