@@ -39,6 +39,8 @@ pub struct FileContext {
     pub env: EnvFile,
     /// Whether values may be unquoted (env, YAML, TOML, INI, shell, Dockerfile).
     pub unquoted_ok: bool,
+    /// Whether the path looks like a test or fixture, whatever its role.
+    pub test_path: bool,
 }
 
 impl FileContext {
@@ -82,6 +84,7 @@ impl FileContext {
             .iter()
             .any(|e| lower.ends_with(e));
         FileContext {
+            test_path: looks_like_test_path(&lower),
             path: path.to_string(),
             role,
             language: language.map(str::to_string),
@@ -418,7 +421,7 @@ impl Engine {
         let quoted = start > 0 && matches!(buf[start - 1], b'"' | b'\'' | b'`');
         match spec.check {
             Check::None => {}
-            Check::GenericValue | Check::SigningSecret => {
+            Check::GenericValue | Check::SigningSecret | Check::PasswordValue => {
                 if let Some(n) = &name {
                     if name_is_not_secret(n) {
                         return None;
@@ -427,10 +430,10 @@ impl Engine {
                 if !quoted && !ctx.unquoted_ok {
                     return None;
                 }
-                let strict = if spec.check == Check::GenericValue {
-                    Strictness::Token
-                } else {
-                    Strictness::Signing
+                let strict = match spec.check {
+                    Check::GenericValue => Strictness::Token,
+                    Check::PasswordValue => Strictness::Password,
+                    _ => Strictness::Signing,
                 };
                 if value::reject_generic_value(raw, strict).is_some() {
                     return None;
@@ -489,9 +492,14 @@ impl Engine {
             }
         }
 
-        // exposure to the browser
+        // exposure to the browser (a test fixture shipped in a package is still a fixture)
         let name = name.or_else(|| exposure::assigned_name(buf, start));
-        if !spec.public && spec.check != Check::PublicName && severity > Severity::Info {
+        let test_like = ctx.role == Role::Test || ctx.test_path;
+        if !spec.public
+            && spec.check != Check::PublicName
+            && severity > Severity::Info
+            && !test_like
+        {
             if ctx.role.browser_visible() {
                 category = Category::SecretClientExposed;
                 severity = Severity::Critical;
@@ -508,7 +516,7 @@ impl Engine {
                 ));
             }
         }
-        if ctx.role == Role::Test && severity > Severity::Low {
+        if test_like && severity > Severity::Low {
             severity = Severity::Low;
             reasons.push("in a test file or fixture; make sure it is not a live key".to_string());
         }
@@ -565,7 +573,7 @@ impl Engine {
                 " Env files with real values should not be committed: add it to .gitignore and remove it from history.",
             );
         }
-        if c.severity == Severity::Low && ctx.role == Role::Test {
+        if c.severity == Severity::Low && (ctx.role == Role::Test || ctx.test_path) {
             message.push_str(" (Reported low: it is in a test fixture.)");
         }
         let mut f = Finding::new(
@@ -615,6 +623,43 @@ impl Engine {
             rule: c.rule,
         }
     }
+}
+
+/// True for paths of tests and fixtures (`tests/`, `__fixtures__/`, `*.test.ts`,
+/// `test_*.py`...), given lower-cased.
+pub fn looks_like_test_path(lower: &str) -> bool {
+    const DIRS: &[&str] = &[
+        "test",
+        "tests",
+        "__tests__",
+        "spec",
+        "specs",
+        "__mocks__",
+        "mocks",
+        "fixtures",
+        "__fixtures__",
+        "fixture",
+        "testdata",
+        "test-data",
+        "test_data",
+        "e2e",
+        "cypress",
+        "playwright",
+    ];
+    let mut parts = lower.split('/').peekable();
+    while let Some(p) = parts.next() {
+        if parts.peek().is_none() {
+            return p.contains(".test.")
+                || p.contains(".spec.")
+                || p.contains("_test.")
+                || p.starts_with("test_")
+                || p.contains(".fixture.");
+        }
+        if DIRS.contains(&p) {
+            return true;
+        }
+    }
+    false
 }
 
 fn char_count(b: &[u8]) -> u64 {
@@ -836,7 +881,12 @@ fn database_password_is_real(password: &[u8], user: Option<&str>, host: Option<&
         "example",
         "changeit",
     ];
-    if WEAK.contains(&pw.as_str()) || pw.starts_with('$') || pw.starts_with('%') {
+    if WEAK.contains(&pw.as_str())
+        || pw.contains("password")
+        || pw.contains("passwd")
+        || pw.starts_with('$')
+        || pw.starts_with('%')
+    {
         return false;
     }
     if user.is_some_and(|u| u.eq_ignore_ascii_case(&pw)) {

@@ -5,10 +5,12 @@
 //! whose `secret` group (or first group) captures the credential, optional randomness
 //! minimums, a severity, and examples that the test suite runs.
 //!
-//! Regexes may use four macros, expanded before compilation:
+//! Regexes may use these macros, expanded before compilation:
 //!
 //! * `{ctx}`: the link between a name and its value in an assignment
 //!   (`NAME = "`, `name: '`, `"name": "`, `NAME=`, `:=`, `=>`, a call `name("`, an argument `, "`);
+//! * `{actx}`: like `{ctx}` but only assignments (no call or argument forms), for the
+//!   generic rules;
 //! * `{end}`: what may follow a value (quote, space, `;`, `,`, bracket, end of line);
 //! * `{tend}`: what may follow a prefixed token (anything but a token character);
 //! * `{uuid}`: a lower- or upper-case UUID.
@@ -43,6 +45,8 @@ pub enum Check {
     None,
     /// A value assigned to a secret-sounding name: must look random.
     GenericValue,
+    /// A literal assigned to a password-named variable: random-looking, 10+ characters.
+    PasswordValue,
     /// Like `generic-value`, but for signing secrets (letters-only random strings pass).
     SigningSecret,
     /// A Supabase legacy JWT key: only `service_role` is secret; `anon` never is.
@@ -234,12 +238,16 @@ impl Rule {
     }
 }
 
-/// Expands `{ctx}`, `{end}`, `{tend}` and `{uuid}` in a rule regex.
+/// Expands `{ctx}`, `{actx}`, `{end}`, `{tend}` and `{uuid}` in a rule regex.
 pub fn expand_macros(regex: &str) -> String {
     regex
         .replace(
             "{ctx}",
             r#"[\w.\-]{0,30}?(?:\\?["'`])?\]?[ \t]{0,3}(?::=|=>|\?\?=|\|\|=|=|:|,|\()[ \t]{0,3}(?:\\?["'`])?"#,
+        )
+        .replace(
+            "{actx}",
+            r#"[\w.\-]{0,30}?(?:\\?["'`])?\]?[ \t]{0,3}(?::=|=>|\?\?=|\|\|=|=|:)[ \t]{0,3}(?:\\?["'`])?"#,
         )
         .replace("{end}", r#"(?:\\?["'`\s;,)\]}<&|]|\\[nrt]|$)"#)
         .replace("{tend}", r"(?:[^A-Za-z0-9_\-]|$)")

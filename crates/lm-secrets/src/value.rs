@@ -116,7 +116,7 @@ pub fn has_placeholder_run(value: &[u8]) -> bool {
         } else {
             1
         };
-        if same >= 8 || seq >= 7 {
+        if same >= 8 || seq >= 5 {
             return true;
         }
     }
@@ -224,8 +224,10 @@ pub fn is_reference(v: &[u8]) -> bool {
 /// How a name/value assignment's value must look to be reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Strictness {
-    /// Tokens, API keys, passwords: random-looking with letters and digits.
+    /// Tokens and API keys: 16+ random-looking characters with letters and digits.
     Token,
+    /// Passwords: 10+ characters, mixed, not words.
+    Password,
     /// Signing secrets: long and random, letters-only allowed.
     Signing,
 }
@@ -271,8 +273,13 @@ pub fn reject_generic_value(v: &[u8], strictness: Strictness) -> Option<&'static
     let has_digit = v.iter().any(u8::is_ascii_digit);
     let has_alpha = v.iter().any(u8::is_ascii_alphabetic);
     match strictness {
-        Strictness::Token => {
-            if v.len() < 10 {
+        Strictness::Token | Strictness::Password => {
+            let min = if strictness == Strictness::Token {
+                16
+            } else {
+                10
+            };
+            if v.len() < min {
                 return Some("too short");
             }
             if !(has_digit && has_alpha) {
@@ -295,6 +302,9 @@ pub fn reject_generic_value(v: &[u8], strictness: Strictness) -> Option<&'static
             }
             if entropy < 3.2 || classes < 2 {
                 return Some("low entropy");
+            }
+            if !v.iter().any(|c| !c.is_ascii_alphabetic()) {
+                return Some("letters only (an identifier or a word)");
             }
             if looks_like_words(v) {
                 return Some("made of words");
@@ -425,11 +435,14 @@ mod tests {
                 "{bad}"
             );
         }
-        for good in [
-            "q8Hz2Lm4Xw9Tb1RkP0s",
-            "Zt7#kP2!mQ9x",
-            "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6",
-        ] {
+        for bad in ["12345-abcde", "BackendKeyDataMessage", "Password1"] {
+            assert!(
+                reject_generic_value(bad.as_bytes(), Strictness::Password).is_some()
+                    || reject_generic_value(bad.as_bytes(), Strictness::Signing).is_some(),
+                "{bad}"
+            );
+        }
+        for good in ["q8Hz2Lm4Xw9Tb1RkP0s", "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"] {
             assert_eq!(
                 reject_generic_value(good.as_bytes(), Strictness::Token),
                 None,
@@ -437,7 +450,11 @@ mod tests {
             );
         }
         assert_eq!(
-            reject_generic_value(b"kQzHwPbNvTrXyLmJdFgS", Strictness::Signing),
+            reject_generic_value(b"Zt7#kP2!mQ9x", Strictness::Password),
+            None
+        );
+        assert_eq!(
+            reject_generic_value(b"kQzHwPbN+TrXyLmJd/gS", Strictness::Signing),
             None
         );
     }
