@@ -886,6 +886,26 @@ mod tests {
     }
 
     #[test]
+    fn go_versions_with_and_without_prefix() {
+        // OSV's Go events are written without the `v` that go.mod uses.
+        let a = aff(
+            vec![vec![Introduced("0".into()), Fixed("0.23.0".into())]],
+            &[],
+        );
+        assert_eq!(
+            affects(Ecosystem::Go, "v0.17.0", &a),
+            Match::Affected {
+                fixed: Some("0.23.0".into())
+            }
+        );
+        assert_eq!(affects(Ecosystem::Go, "v0.23.0", &a), Match::NotAffected);
+        assert!(matches!(
+            affects(Ecosystem::Go, "v0.0.0-20220101000000-abcdefabcdef", &a),
+            Match::Affected { .. }
+        ));
+    }
+
+    #[test]
     fn git_only_is_unknown_not_safe() {
         let a = Affected {
             versions: vec![],
