@@ -99,7 +99,7 @@ impl DirCache {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        let hit = matches!(&self.dir, Some((p, _)) if p == parent);
+        let hit = matches!(&self.dir, Some((p, _)) if p.as_os_str() == parent.as_os_str());
         if !hit {
             self.dir = None;
             let fd = rustix::fs::open(

@@ -279,9 +279,13 @@ fn browser_bundle_src(p: &PathView<'_>, probe: &dyn ProjectProbe) -> bool {
 }
 
 /// `middleware.ts` at a project root or in `src/` (Next.js middleware), not files inside
-/// a `middleware/` folder (caught by other rules).
-fn root_middleware(p: &PathView<'_>, _: &dyn ProjectProbe) -> bool {
-    p.stem() == "middleware" && p.ext_in(JS) && matches!(p.dirs.last(), None | Some(&"src"))
+/// a `middleware/` folder (caught by other rules) nor `src/middleware.ts` of a Vite/CRA
+/// app (bundled for the browser like the rest of `src/`).
+fn root_middleware(p: &PathView<'_>, probe: &dyn ProjectProbe) -> bool {
+    p.stem() == "middleware"
+        && p.ext_in(JS)
+        && matches!(p.dirs.last(), None | Some(&"src"))
+        && probe.framework(&p.parent()) != Framework::BrowserBundle
 }
 
 /// `api/` as a deployment folder (Vercel functions), not `src/api/` (browser-side API
@@ -727,8 +731,8 @@ pub static RULES: &[Rule] = &[
     ),
     rule(
         Match::Ext(&["sql"]),
-        Role::Other,
-        "SQL file outside a migrations folder",
+        Role::Migration,
+        "SQL script outside a migrations folder (schema changes applied by hand)",
     ),
 ];
 
@@ -887,6 +891,8 @@ mod tests {
         ] {
             assert_eq!(vite_role(path), want, "{path}");
         }
+        // src/middleware.ts of a Vite app is bundled for the browser, not Next.js middleware.
+        assert_eq!(vite_role("src/middleware.ts"), Role::Client);
         // An Express backend laid out in src/ (no index.html, no bundler config) is not
         // browser code.
         assert_eq!(role("src/routes/users.ts").0, Role::Shared);
@@ -1049,7 +1055,8 @@ mod tests {
             ("assets/logo.png", Role::Other),
             ("node_modules/react/index.js", Role::Other),
             ("lib/helpers.js", Role::Shared),
-            ("queries/report.sql", Role::Other),
+            ("queries/report.sql", Role::Migration),
+            ("FIX_RLS_POLICIES.sql", Role::Migration),
         ]);
     }
 
