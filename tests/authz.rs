@@ -111,6 +111,30 @@ fn nextjs_middleware_covering_api_and_user_scoped_clients_are_safe() {
 }
 
 #[test]
+fn without_its_middleware_the_same_route_is_reported() {
+    // The safe look-alike above is safe because of middleware.ts, not by accident.
+    let dir = tempfile::tempdir().unwrap();
+    let cp = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(format!("{}/.", app("nextjs-middleware").display()))
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    assert!(cp.success());
+    std::fs::remove_file(dir.path().join("src/middleware.ts")).unwrap();
+    let out = sh(dir.path(), "lm-files . | lm-parse | lm-authz", b"");
+    assert!(out.status.success());
+    let recs = json_lines(&out.stdout);
+    assert_eq!(
+        keys(&recs),
+        set(&[(
+            "authz.unauthenticated-route",
+            "src/app/api/invoices/route.ts"
+        )])
+    );
+}
+
+#[test]
 fn nextjs_pages_router_bola_webhook_and_login() {
     let recs = scan("nextjs-pages", "");
     let k = keys(&recs);

@@ -451,7 +451,13 @@ fn express_middleware_order_and_mounts() {
             3,
             9,
             4,
-            db("mongoose", "server", "select", "Order", vec![]),
+            db(
+                "mongoose",
+                "server",
+                "select",
+                "Order",
+                vec![filter("user", Provenance::User, "req.user.id")],
+            ),
         )
         .run();
     assert!(f.is_empty(), "{:?}", rules(&f));
