@@ -230,7 +230,11 @@ pub fn parse_lockfile(path: &str, text: &str) -> Result<Lockfile, ParseIssue> {
                 install_path: None,
                 direct: is_direct,
                 dev: node.get("dev").and_then(Value::as_bool) == Some(true),
-                install_script: node.get("requiresBuild").and_then(Value::as_bool) == Some(true),
+                // pnpm 6-8 also set `requiresBuild` on platform-specific binary packages
+                // (`os`/`cpu` fields, e.g. `@esbuild/linux-x64`) that run nothing.
+                install_script: node.get("requiresBuild").and_then(Value::as_bool) == Some(true)
+                    && node.get("os").is_none()
+                    && node.get("cpu").is_none(),
                 peers,
                 deps,
                 registry,
@@ -357,6 +361,12 @@ packages:
   /vitest@1.0.0:
     resolution: {integrity: sha512-b}
     dev: true
+  /@esbuild/linux-x64@0.19.2:
+    resolution: {integrity: sha512-c}
+    cpu: [x64]
+    os: [linux]
+    requiresBuild: true
+    optional: true
 ";
         let l = parse_lockfile("pnpm-lock.yaml", t).unwrap();
         assert!(l.knows_dev);
@@ -364,6 +374,12 @@ packages:
         assert!(e.install_script && e.direct && !e.dev);
         assert_eq!(e.line, 7);
         assert!(l.packages.iter().any(|p| p.name == "vitest" && p.dev));
+        let plat = l
+            .packages
+            .iter()
+            .find(|p| p.name == "@esbuild/linux-x64")
+            .unwrap();
+        assert!(!plat.install_script);
     }
 
     #[test]
