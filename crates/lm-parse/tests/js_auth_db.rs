@@ -328,3 +328,24 @@ export async function POST(request: Request) {
     let f = facts("app/api/signup/route.ts", src2);
     assert!(auth_checks(&f).is_empty());
 }
+
+#[test]
+fn chat_message_roles_are_not_role_checks() {
+    let src = r#"
+export function lastUserTurn(messages) {
+  for (const msg of messages) {
+    if (msg.role === "assistant") continue;
+    if (msg.role === "user") return msg.content;
+  }
+  if (Notification.permission === "granted") new Notification("hi");
+}
+export async function DELETE(req) {
+  const { data: profile } = await supabase.from("profiles").select("role").single();
+  if (profile.role !== "admin") return new Response("forbidden", { status: 403 });
+}
+"#;
+    let f = facts("app/api/x/route.ts", src);
+    let roles = role_checks(&f);
+    assert_eq!(roles.len(), 1, "{roles:#?}");
+    assert_eq!(roles[0].1.role.as_deref(), Some("admin"));
+}

@@ -550,6 +550,33 @@ fn bound_names_of_expr<'a>(file: &JsFile<'a>, n: Node<'a>) -> (Option<Node<'a>>,
     (None, Vec::new())
 }
 
+/// Chat message roles and browser permission states compared like roles.
+fn not_a_role(subject: &str, value: &str) -> bool {
+    let v = value.to_ascii_lowercase();
+    if matches!(
+        v.as_str(),
+        "assistant"
+            | "system"
+            | "tool"
+            | "function"
+            | "model"
+            | "developer"
+            | "granted"
+            | "denied"
+            | "prompt"
+            | "default"
+    ) {
+        return true;
+    }
+    let s = subject.to_ascii_lowercase();
+    v == "user"
+        && [
+            "msg", "message", "turn", "chat", "delta", "choice", "part", "entry", "history",
+        ]
+        .iter()
+        .any(|w| s.contains(w))
+}
+
 fn role_checks(file: &mut JsFile<'_>) {
     let mut found: Vec<(Node<'_>, Option<String>)> = Vec::new();
     for b in &file.binaries {
@@ -573,13 +600,18 @@ fn role_checks(file: &mut JsFile<'_>) {
         } else {
             continue;
         };
-        let _ = side;
         // `req.method`-like noise and comparisons against undefined are not role checks.
         let o = syntax::unwrap(other);
         if matches!(o.kind(), "undefined" | "null") {
             continue;
         }
         let role = syntax::string_value(file.src, o).map(String::from);
+        if role
+            .as_deref()
+            .is_some_and(|r| not_a_role(file.text(side), r))
+        {
+            continue;
+        }
         found.push((*b, role));
     }
     for c in &file.calls {
