@@ -6,7 +6,7 @@
 //! | `inject.sql-filter` | `inject.sql` | request data in a Supabase/PostgREST filter string (`.or(...)`) |
 //! | `inject.xss` | `inject.xss` | request or URL-state data in an HTML sink (`dangerouslySetInnerHTML`, `innerHTML`, `res.send`, `Markup`...) |
 //! | `inject.xss-stored` | `inject.xss` | database data rendered as raw HTML |
-//! | `inject.xss-url` | `inject.xss` | user data as a link target (`href={x}`): `javascript:` URLs run script |
+//! | `inject.xss-url` | `inject.xss` | user data as a link target (`href={x}`) or navigation target (`location.href = x`): `javascript:` URLs run script |
 //! | `inject.xss-email` | `inject.xss` | user data in an HTML email body |
 //! | `inject.ssti` | `inject.xss` | user data compiled as a template (`render_template_string`) |
 //! | `inject.log` | `inject.log` | request strings in a log line with CR/LF not neutralised |
@@ -121,8 +121,22 @@ pub fn judge(fact: &Fact, sink: &Sink, cx: &Context<'_>) -> Option<Finding> {
                 )
             }
         }
+        // Navigating the page to a user-chosen URL runs `javascript:` URLs.
+        "redirect"
+            if sink.api.starts_with("location")
+                || sink.api.starts_with("window.location")
+                || sink.api == "window.open" =>
+        {
+            (
+                "inject.xss-url",
+                Category::InjectXss,
+                if stored { Severity::Low } else { Severity::Medium },
+                "allow only http(s) URLs or same-site paths (check `new URL(x, location.origin)`) before navigating",
+            )
+        }
         "log" => {
-            if stored {
+            // Stored data was checked when written; the browser console is not a log.
+            if stored || cx.client {
                 return None;
             }
             (
@@ -281,6 +295,34 @@ mod tests {
         l.sink = "log".into();
         let (f, l) = fact(l);
         assert!(judge(&f, &l, &Context::default()).is_none());
+    }
+
+    #[test]
+    fn client_navigation_is_xss_url_and_client_logs_are_not_reported() {
+        let mut s = sql(Provenance::Request);
+        s.sink = "redirect".into();
+        s.api = "location.href".into();
+        let (f, s) = fact(s);
+        let client = Context {
+            client: true,
+            ..Default::default()
+        };
+        let finding = judge(&f, &s, &client).unwrap();
+        assert_eq!(finding.rule, "inject.xss-url");
+        assert_eq!(finding.details["context"], "client");
+        let mut r = sql(Provenance::Request);
+        r.sink = "redirect".into();
+        r.api = "res.redirect".into();
+        let (f, r) = fact(r);
+        assert!(judge(&f, &r, &Context::default()).is_none());
+        let mut l = sql(Provenance::Request);
+        l.sink = "log".into();
+        let (f, l) = fact(l);
+        assert!(judge(&f, &l, &client).is_none());
+        assert_eq!(
+            judge(&f, &l, &Context::default()).unwrap().rule,
+            "inject.log"
+        );
     }
 
     #[test]

@@ -460,3 +460,52 @@ app.get('/page', (req, res) => {
     let lines: Vec<u64> = s.iter().map(|(l, _)| *l).collect();
     assert_eq!(lines, vec![5], "{s:#?}");
 }
+
+#[test]
+fn client_navigation_to_query_parameter() {
+    let src = r#"
+'use client';
+export default function Login() {
+  const params = new URLSearchParams(window.location.search);
+  const next = params.get('next');
+  async function done() {
+    window.location.href = next;
+    window.location.href = `/dashboard?from=${next}`;
+    router.push(next || '/');
+  }
+  for (const [k, v] of params) {
+    document.getElementById(k).innerHTML = v;
+  }
+  return null;
+}
+"#;
+    let s = sinks("src/pages/Login.tsx", src);
+    let redirects: Vec<u64> = s
+        .iter()
+        .filter(|(_, s)| s.sink == "redirect")
+        .map(|(l, _)| *l)
+        .collect();
+    assert_eq!(redirects, vec![7], "{s:#?}");
+    assert_eq!(
+        dangerous("src/pages/Login.tsx", src, "html").len(),
+        1,
+        "{s:#?}"
+    );
+}
+
+#[test]
+fn header_values_cannot_forge_log_lines() {
+    let src = r#"
+app.get('/x', (req, res) => {
+  console.log(`ua=${req.headers['user-agent']} ip=${req.get('x-forwarded-for')}`);
+  console.log(`cookie=${req.cookies.session}`);
+  res.send(`<p>${req.headers['user-agent']}</p>`);
+});
+"#;
+    let logs: Vec<u64> = dangerous("s.js", src, "log")
+        .iter()
+        .map(|(l, _)| *l)
+        .collect();
+    assert_eq!(logs, vec![4]);
+    assert_eq!(dangerous("s.js", src, "html").len(), 1);
+}

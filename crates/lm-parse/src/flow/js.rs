@@ -393,6 +393,20 @@ impl<'c, 'a> Engine<'c, 'a> {
                     }
                 }
             }
+            "for_in_statement" => {
+                // `for (const row of rows)`: the loop variable holds the elements.
+                if let (Some(left), Some(right)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) {
+                    self.visit(right);
+                    let v = self.eval(right).via("loop");
+                    self.bind(left, v, false);
+                }
+                if let Some(body) = node.child_by_field_name("body") {
+                    self.visit(body);
+                }
+            }
             "class_declaration" | "class" => self.visit_children(node),
             _ => self.visit_children(node),
         }
@@ -1371,6 +1385,10 @@ impl<'c, 'a> Engine<'c, 'a> {
         }
         let mut t = Taint::source(hit.origin, self.ctx.short(node, 80));
         t.whole = hit.name.is_none() && hit.whole;
+        if hit.kind == "headers" {
+            // HTTP servers reject CR/LF in header values: they cannot forge log lines.
+            t = t.sanitized("header value (no CR/LF)", kinds::LOG);
+        }
         Some(Val::taint(t))
     }
 
@@ -1487,6 +1505,21 @@ impl<'c, 'a> Engine<'c, 'a> {
             if v != Val::Const {
                 self.facts
                     .sink(node, SinkKind::Html, "insertAdjacentHTML", &v, arg_nodes[1]);
+            }
+            return;
+        }
+        if matches!(
+            callee,
+            "location.assign"
+                | "location.replace"
+                | "window.location.assign"
+                | "window.location.replace"
+                | "window.open"
+        ) {
+            let a = arg_nodes[0];
+            let v = self.eval(a);
+            if v.is_tainted() && !has_literal_prefix(self, a) {
+                self.facts.sink(node, SinkKind::Redirect, callee, &v, a);
             }
             return;
         }

@@ -1053,6 +1053,10 @@ impl<'c, 'a> Engine<'c, 'a> {
         }
         let mut t = Taint::source(origin, self.ctx.short(node, 80));
         t.whole = whole && name.is_none();
+        if kind == "headers" {
+            // HTTP servers reject CR/LF in header values: they cannot forge log lines.
+            t = t.sanitized("header value (no CR/LF)", kinds::LOG);
+        }
         if kind == "url" {
             // A request URL is percent-encoded: it cannot carry CR/LF into a log line.
             t = t.sanitized("percent-encoded URL", kinds::LOG);

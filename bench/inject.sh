@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Benchmark of lm-inject: what `lm-parse | lm-inject` adds to `lm-parse` alone on the
+# benchmark corpus (../shared/bench/make-corpus.sh, built into bench/out/corpus/), and
+# lm-inject's own throughput over the saved facts. Also counts the taint facts
+# (`input`, `sink`) lm-parse's flow engine wrote and the findings. Work files go to
+# bench/out/inject/.
+#
+#   bash bench/inject.sh            # build release binaries, then measure
+#   RUNS=5 bash bench/inject.sh     # more runs per case
+#   CORPUS=/path/to/tree bash bench/inject.sh
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(dirname "$here")"
+shared="${SHARED:-$repo/../shared}"
+corpus="${CORPUS:-$here/out/corpus}"
+runs="${RUNS:-3}"
+out="$here/out/inject"
+
+if [[ ! -d "$corpus" ]]; then
+  if [[ -x "$shared/bench/make-corpus.sh" ]]; then
+    bash "$shared/bench/make-corpus.sh" "$corpus"
+  else
+    echo "inject.sh: no corpus at $corpus and no ../shared/bench/make-corpus.sh; skipped" >&2
+    exit 0
+  fi
+fi
+
+(cd "$repo" && cargo build --release --quiet --bin lm-files --bin lm-parse --bin lm-inject)
+bin="$repo/target/release"
+mkdir -p "$out"
+
+"$bin/lm-files" "$corpus" > "$out/files.jsonl"
+files=$(grep -c '"type":"file"' "$out/files.jsonl" || true)
+"$bin/lm-parse" < "$out/files.jsonl" > "$out/parsed.jsonl"
+facts=$(grep -c '"type":"fact"' "$out/parsed.jsonl" || true)
+inputs=$(grep -c '"kind":"input"' "$out/parsed.jsonl" || true)
+sinks=$(grep -c '"kind":"sink"' "$out/parsed.jsonl" || true)
+bytes=$(stat -c %s "$out/parsed.jsonl")
+echo "corpus: $corpus ($files files, $facts facts: $inputs input, $sinks sink; $((bytes / 1048576)) MB of records)"
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# Runs $2 $runs times; prints "wall cpu" medians (seconds; cpu = user + sys of every
+# process in the command). CPU time is what the stage costs; wall time on a shared
+# machine swings with other load, so the overhead is computed from CPU time.
+measure() { # $1 = label, $2 = shell command
+  local w=() c=()
+  for _ in $(seq "$runs"); do
+    local line
+    line=$( { /usr/bin/time -f "%e %U %S" bash -c "$2" > /dev/null; } 2>&1 | tail -1)
+    w+=("$(echo "$line" | awk '{print $1}')")
+    c+=("$(echo "$line" | awk '{print $2 + $3}')")
+  done
+  local mw mc
+  mw=$(printf '%s\n' "${w[@]}" | median)
+  mc=$(printf '%s\n' "${c[@]}" | median)
+  printf '%-28s wall %7.2f s  cpu %7.2f s  (median of %s; wall: %s)\n' "$1" "$mw" "$mc" "$runs" "${w[*]}" >&2
+  echo "$mw $mc"
+}
+
+read -r parse_w parse_c <<<"$(measure "lm-parse" "'$bin/lm-parse' < '$out/files.jsonl'")"
+read -r both_w both_c <<<"$(measure "lm-parse | lm-inject" "'$bin/lm-parse' < '$out/files.jsonl' | '$bin/lm-inject'")"
+read -r alone_w alone_c <<<"$(measure "lm-inject (saved facts)" "'$bin/lm-inject' < '$out/parsed.jsonl'")"
+echo "lm-inject adds $(echo "scale=1; 100 * ($both_c - $parse_c) / $parse_c" | bc)% CPU to lm-parse alone" \
+  "(wall: $(echo "scale=1; 100 * ($both_w - $parse_w) / $parse_w" | bc)%);" \
+  "on its own it costs $(echo "scale=1; 100 * $alone_c / $parse_c" | bc)% of lm-parse's CPU"
+echo "lm-inject alone: $(echo "scale=1; $bytes / 1048576 / $alone_w" | bc) MB/s of records"
+
+mem=$( { /usr/bin/time -v "$bin/lm-inject" < "$out/parsed.jsonl" > "$out/inject.jsonl"; } 2>&1 \
+  | awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}')
+findings=$(grep -c '"type":"finding"' "$out/inject.jsonl" || true)
+echo "lm-inject peak memory: $((mem / 1024)) MB; findings on the corpus: $findings"
+grep '"type":"finding"' "$out/inject.jsonl" \
+  | sed -E 's/.*"rule":"([^"]+)".*/\1/' | sort | uniq -c | sort -rn || true
