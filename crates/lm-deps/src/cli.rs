@@ -38,7 +38,9 @@ pub struct Args {
     #[arg(long, value_name = "PATH", env = "LM_OSV_DB")]
     db: Option<PathBuf>,
 
-    /// Ask the npm and PyPI registries whether dependency names exist (network).
+    /// Ask the npm and PyPI registries whether dependency names exist (network; 5 s
+    /// timeouts; answers cached; registry URLs from LM_NPM_REGISTRY and LM_PYPI_URL,
+    /// default the public registries).
     #[arg(long)]
     online: bool,
 
