@@ -494,3 +494,41 @@ fn several_roots_and_file_roots() {
     assert_eq!(missing.code, Some(2));
     assert!(missing.stderr.contains("nope"), "{}", missing.stderr);
 }
+
+#[test]
+fn git_ls_files_pipes_into_stdin_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "src/App.tsx", "export {};\n");
+    write(
+        root,
+        "supabase/migrations/1_init.sql",
+        "create table t (id int);\n",
+    );
+    write(root, "untracked.ts", "export {};\n");
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+    };
+    if git(&["init", "-q"]).is_err() {
+        eprintln!("skipping: git is not installed");
+        return;
+    }
+    git(&["add", "src/App.tsx", "supabase/migrations/1_init.sql"]).unwrap();
+    let listed = git(&["ls-files", "-z"]).unwrap();
+    assert!(listed.status.success());
+    let r = run_in(root, &["--stdin", "-0", "--sort"], Some(&listed.stdout));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(
+        r.paths(),
+        vec!["src/App.tsx", "supabase/migrations/1_init.sql"]
+    );
+    assert_eq!(
+        r.file("supabase/migrations/1_init.sql")["role"],
+        "migration"
+    );
+}
