@@ -1,7 +1,7 @@
 //! The context extractors share: file, text, tree, and how facts get their location and
 //! scope.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::ops::Range;
 
 use lm_core::fact::{scope_id, FactData};
@@ -33,6 +33,7 @@ pub struct Ctx<'a> {
     /// Its language.
     pub lang: Lang,
     handlers: RefCell<Vec<Range<usize>>>,
+    line_starts: OnceCell<Vec<usize>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -44,6 +45,7 @@ impl<'a> Ctx<'a> {
             tree,
             lang,
             handlers: RefCell::new(Vec::new()),
+            line_starts: OnceCell::new(),
         }
     }
 
@@ -102,10 +104,14 @@ impl<'a> Ctx<'a> {
         )
     }
 
-    /// 1-based line of a byte offset.
+    /// 1-based line of a byte offset (a binary search over line starts computed once).
     pub fn line_of_byte(&self, byte: usize) -> u64 {
-        let upto = self.src.get(..byte.min(self.src.len())).unwrap_or("");
-        upto.bytes().filter(|b| *b == b'\n').count() as u64 + 1
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr_newlines(self.src.as_bytes()))
+                .collect()
+        });
+        starts.partition_point(|s| *s <= byte.min(self.src.len())) as u64
     }
 
     /// A fact located at `node`, with its scope.
@@ -120,6 +126,15 @@ impl<'a> Ctx<'a> {
             data,
         }
     }
+}
+
+/// Offsets just after each `\n`.
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i + 1)
 }
 
 /// Shortens text to `max` characters on a char boundary, collapsing whitespace runs.

@@ -434,12 +434,15 @@ impl<'a> JsFile<'a> {
             .unwrap_or(0..self.src.len())
     }
 
-    /// Calls inside a byte range.
+    /// Calls inside a byte range (the calls are sorted by start: a binary search finds
+    /// the first).
     pub fn calls_in(&self, r: &Range<usize>) -> impl Iterator<Item = Node<'a>> + '_ {
-        let r = r.clone();
-        self.calls
+        let end = r.end;
+        let first = self.calls.partition_point(|c| c.start_byte() < r.start);
+        self.calls[first..]
             .iter()
             .copied()
-            .filter(move |c| r.start <= c.start_byte() && c.end_byte() <= r.end)
+            .take_while(move |c| c.start_byte() < end)
+            .filter(move |c| c.end_byte() <= end)
     }
 }
