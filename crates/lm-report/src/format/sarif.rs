@@ -147,38 +147,50 @@ fn rule_name(id: &str) -> String {
         .collect()
 }
 
+/// A 1-based position as SARIF's integer, when it is one (0 and out-of-range values are
+/// "unknown").
+fn pos(n: u64) -> Option<i64> {
+    i64::try_from(n).ok().filter(|n| *n >= 1)
+}
+
 fn location(f: &Finding) -> Location {
     let artifact = ArtifactLocation::builder()
         .uri(path_to_uri(&f.path, f.path_bytes.as_deref()))
         .uri_base_id(SRCROOT)
         .build();
-    let physical = if f.line >= 1 {
-        let end_line = f.end_line.max(f.line);
-        let region = match (f.column.filter(|c| *c >= 1), f.end_column) {
-            (Some(c), Some(e)) if e >= 1 && (end_line > f.line || e > c) => Region::builder()
-                .start_line(f.line as i64)
-                .end_line(end_line as i64)
-                .start_column(c as i64)
-                .end_column(e as i64)
-                .build(),
-            (Some(c), _) => Region::builder()
-                .start_line(f.line as i64)
-                .end_line(end_line as i64)
-                .start_column(c as i64)
-                .build(),
-            _ => Region::builder()
-                .start_line(f.line as i64)
-                .end_line(end_line as i64)
-                .build(),
-        };
-        PhysicalLocation::builder()
+    let physical = match pos(f.line) {
+        Some(line) => {
+            let end_line = pos(f.end_line).unwrap_or(line).max(line);
+            let start_col = f.column.and_then(pos);
+            let end_col = f
+                .end_column
+                .and_then(pos)
+                .filter(|e| end_line > line || start_col.is_some_and(|c| *e > c));
+            let region = match (start_col, end_col) {
+                (Some(c), Some(e)) => Region::builder()
+                    .start_line(line)
+                    .end_line(end_line)
+                    .start_column(c)
+                    .end_column(e)
+                    .build(),
+                (Some(c), None) => Region::builder()
+                    .start_line(line)
+                    .end_line(end_line)
+                    .start_column(c)
+                    .build(),
+                _ => Region::builder()
+                    .start_line(line)
+                    .end_line(end_line)
+                    .build(),
+            };
+            PhysicalLocation::builder()
+                .artifact_location(artifact)
+                .region(region)
+                .build()
+        }
+        None => PhysicalLocation::builder()
             .artifact_location(artifact)
-            .region(region)
-            .build()
-    } else {
-        PhysicalLocation::builder()
-            .artifact_location(artifact)
-            .build()
+            .build(),
     };
     Location::builder().physical_location(physical).build()
 }
@@ -201,10 +213,10 @@ fn notification(d: &Diagnostic) -> Notification {
                 .uri(path_to_uri(path, None))
                 .uri_base_id(SRCROOT)
                 .build();
-            let physical = match d.line.filter(|l| *l >= 1) {
+            let physical = match d.line.and_then(pos) {
                 Some(line) => PhysicalLocation::builder()
                     .artifact_location(artifact)
-                    .region(Region::builder().start_line(line as i64).build())
+                    .region(Region::builder().start_line(line).build())
                     .build(),
                 None => PhysicalLocation::builder()
                     .artifact_location(artifact)
