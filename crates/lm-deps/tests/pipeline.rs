@@ -440,3 +440,159 @@ fn online_check_against_a_local_stub_registry() {
     assert!(text.contains("\"registry_cached\":3"), "{text}");
     assert!(text.contains("deps.not-in-registry"));
 }
+
+/// Writes `files` under a temporary root and runs the stage on them.
+fn run_tree(files: &[(&str, &str)]) -> Vec<Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut input = String::new();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        let role = if path.ends_with(".lock")
+            || path.ends_with("lock.json")
+            || path.ends_with("lock.yaml")
+            || path.ends_with("go.sum")
+        {
+            "lockfile"
+        } else {
+            "manifest"
+        };
+        input.push_str(&format!(
+            "{{\"type\":\"file\",\"path\":\"{path}\",\"root\":\"{}\",\"size\":1,\"role\":\"{role}\"}}\n",
+            dir.path().display()
+        ));
+    }
+    let db = fixtures().join("osv");
+    let mut out = Vec::new();
+    lm_deps::cli::run_stream(
+        ["lm-deps", "--db", db.to_str().unwrap()],
+        input.as_bytes(),
+        &mut out,
+    )
+    .unwrap();
+    String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn pnpm_workspace_members_use_their_importer() {
+    let lock = "lockfileVersion: '9.0'
+
+importers:
+
+  .:
+    devDependencies:
+      typescript:
+        specifier: ^5.4.0
+        version: 5.4.5
+
+  apps/web:
+    dependencies:
+      lodash:
+        specifier: ^4.17.0
+        version: 4.17.20
+      next:
+        specifier: 13.4.19
+        version: 13.4.19
+
+packages:
+
+  lodash@4.17.20:
+    resolution: {integrity: sha512-a}
+
+  next@13.4.19:
+    resolution: {integrity: sha512-b}
+
+  typescript@5.4.5:
+    resolution: {integrity: sha512-c}
+
+snapshots:
+
+  lodash@4.17.20: {}
+
+  next@13.4.19: {}
+
+  typescript@5.4.5: {}
+";
+    let out = run_tree(&[
+        ("pnpm-lock.yaml", lock),
+        (
+            "package.json",
+            r#"{"name":"mono","private":true,"devDependencies":{"typescript":"^5.4.0"}}"#,
+        ),
+        ("pnpm-workspace.yaml", "packages:\n  - apps/*\n"),
+        (
+            "apps/web/package.json",
+            r#"{"name":"web","dependencies":{"lodash":"^4.17.0","next":"13.4.19","zod":"^3.22.0"}}"#,
+        ),
+    ]);
+    // zod was added to the member's package.json without re-locking.
+    let drift: Vec<&Value> = findings(&out, "deps.lockfile-drift");
+    assert_eq!(drift.len(), 1, "{drift:?}");
+    assert_eq!(drift[0]["package"], "zod");
+    assert_eq!(drift[0]["path"], "apps/web/package.json");
+    assert!(findings(&out, "deps.no-lockfile").is_empty());
+    let vulns: Vec<&str> = findings(&out, "deps.known-advisory")
+        .iter()
+        .map(|f| f["package"].as_str().unwrap())
+        .collect();
+    assert!(
+        vulns.contains(&"lodash") && vulns.contains(&"next"),
+        "{vulns:?}"
+    );
+    let lodash = findings(&out, "deps.known-advisory")
+        .into_iter()
+        .find(|f| f["package"] == "lodash")
+        .unwrap();
+    assert_eq!(lodash["details"]["direct"], true);
+    assert_eq!(lodash["line"], 22);
+}
+
+#[test]
+fn yarn_berry_and_bun_and_pipenv_projects() {
+    let berry = "__metadata:\n  version: 8\n  cacheKey: 10c0\n\n\"app@workspace:.\":\n  version: 0.0.0-use.local\n  resolution: \"app@workspace:.\"\n  dependencies:\n    lodash: \"npm:^4.17.0\"\n  languageName: unknown\n  linkType: soft\n\n\"lodash@npm:^4.17.0\":\n  version: 4.17.20\n  resolution: \"lodash@npm:4.17.20\"\n  checksum: 10c0/abc\n  languageName: node\n  linkType: hard\n";
+    let out = run_tree(&[
+        (
+            "y/package.json",
+            r#"{"name":"app","dependencies":{"lodash":"^4.17.0"}}"#,
+        ),
+        ("y/yarn.lock", berry),
+    ]);
+    let v = findings(&out, "deps.known-advisory");
+    assert_eq!(v.len(), 1);
+    assert_eq!(
+        (v[0]["package"].as_str(), v[0]["line"].as_u64()),
+        (Some("lodash"), Some(13))
+    );
+    assert!(findings(&out, "deps.lockfile-drift").is_empty());
+
+    let bun = "{\n  \"lockfileVersion\": 1,\n  \"workspaces\": {\n    \"\": {\n      \"name\": \"b\",\n      \"dependencies\": { \"next\": \"13.4.19\", },\n    },\n  },\n  \"packages\": {\n    \"next\": [\"next@13.4.19\", \"\", {}, \"sha512-x\"],\n  },\n}\n";
+    let out = run_tree(&[
+        (
+            "b/package.json",
+            r#"{"name":"b","dependencies":{"next":"13.4.19"}}"#,
+        ),
+        ("b/bun.lock", bun),
+    ]);
+    let v = findings(&out, "deps.known-advisory");
+    assert!(v.iter().all(|f| f["package"] == "next" && f["line"] == 10));
+    assert!(!v.is_empty());
+
+    let pipfile = "[packages]\ndjango = \"==1.2.3\"\n\n[dev-packages]\npytest = \"*\"\n";
+    let lock = "{\n    \"_meta\": {\"pipfile-spec\": 6},\n    \"default\": {\n        \"django\": {\n            \"version\": \"==1.2.3\"\n        }\n    },\n    \"develop\": {\n        \"pytest\": {\n            \"version\": \"==8.0.0\"\n        }\n    }\n}\n";
+    let out = run_tree(&[("p/Pipfile", pipfile), ("p/Pipfile.lock", lock)]);
+    let v = findings(&out, "deps.known-advisory");
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0]["path"], "p/Pipfile.lock");
+    assert_eq!(v[0]["line"], 4);
+    // `*` in a Pipfile with a lockfile: reported, lowered (dev and locked).
+    let u = findings(&out, "deps.unpinned");
+    assert_eq!(u.len(), 1);
+    assert_eq!(u[0]["severity"], "info");
+    let out = run_tree(&[("q/Pipfile", pipfile)]);
+    assert_eq!(findings(&out, "deps.no-lockfile").len(), 1);
+}
