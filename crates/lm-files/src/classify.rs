@@ -97,19 +97,16 @@ impl Classifier {
         code: &str,
         message: String,
     ) -> Item {
-        let (key, mut d) = match abs {
-            Some(abs) => {
-                let rel = RelPath::from_path(self.relative(abs));
-                (
-                    os_bytes(self.relative(abs)),
-                    Diagnostic::new(level, STAGE, code, message).with_path(rel.path),
-                )
-            }
-            None => (Vec::new(), Diagnostic::new(level, STAGE, code, message)),
+        let d = Diagnostic::new(level, STAGE, code, message);
+        // A diagnostic about the root itself carries no path.
+        let rel = abs.and_then(|abs| match abs.strip_prefix(&self.root_fs) {
+            Ok(rel) if rel.as_os_str().is_empty() => None,
+            _ => Some(self.relative(abs)),
+        });
+        let (key, d) = match rel {
+            Some(rel) => (os_bytes(rel), d.with_path(RelPath::from_path(rel).path)),
+            None => (Vec::new(), d),
         };
-        if d.path.as_deref() == Some("") {
-            d.path = None;
-        }
         self.item(key, &Record::Diagnostic(d), None)
     }
 

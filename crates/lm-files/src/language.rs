@@ -186,7 +186,7 @@ pub fn by_shebang(head: &[u8]) -> Option<&'static str> {
 /// True when the first block of a `.js` file looks like JSX: a line that starts with a
 /// tag (`<div`, `</Card>`, `<>`), backed by a sign React is in play (a `react` import, a
 /// capitalised component tag, `className=`, `onClick={` or a self-closing `/>` at a line
-/// end). Lines of HTML inside template strings (`el.innerHTML = \`<div class="x">\``)
+/// end). Lines of HTML inside template strings (`innerHTML` templates such as `<div class="x">`)
 /// alone do not count.
 pub fn looks_like_jsx(head: &[u8]) -> bool {
     let mut tag_lines = 0usize;

@@ -18,22 +18,30 @@
 //!   record with code `too-large` and **no** `file` record: every `file` record downstream
 //!   is safe to read whole, and the skip is visible, never silent. The diagnostic names the
 //!   size and the limit.
-//! * **Unreadable files** (open or read fails) produce a `diagnostic` `unreadable` and no
-//!   `file` record; unreadable directories and over-long paths the same. With `--follow`,
-//!   symbolic link loops give `symlink-loop` and dangling links `broken-symlink`.
-//!   Without `--follow`, symbolic links are not listed (their targets are, when inside the
-//!   tree). FIFOs, sockets and devices are never opened.
+//! * **Unreadable files** produce a `diagnostic` `unreadable` and no `file` record;
+//!   unreadable directories and paths longer than the system allows the same. A file is
+//!   known unreadable when opening it fails; in the default `--sniff auto` mode a file is
+//!   opened to check whenever its permission bits do not grant read access to owner,
+//!   group and others alike, so a `chmod 000` or `0600` file is checked for real (and is
+//!   listed when the user can read it anyway, as root can).
+//! * With `--follow`, symbolic link loops give `symlink-loop` and dangling links
+//!   `broken-symlink`. Without `--follow`, symbolic links are not listed (their targets
+//!   are, when inside the tree). FIFOs, sockets and devices are never opened.
+//! * Other diagnostic codes: `ignore-file` (an invalid pattern in an ignore file),
+//!   `not-a-file` (a `--stdin` path that is a directory or a special file).
 //! * **Hidden files** are skipped unless `--hidden`, except names an audit must see:
 //!   `.env`, `.env.*`, `.dev.vars`, `.npmrc`, `.yarnrc`, `.yarnrc.yml`, `.github/`,
 //!   `.gitlab-ci.yml`.
-//! * **Reading**: by default (`--sniff all`) the first 8 KiB block of every non-empty file
-//!   is read once: a NUL byte makes it binary; a shebang names the language of
-//!   extension-less scripts; a `.js` file with JSX is `jsx`; a `"use client"` /
-//!   `"use server"` directive decides the role of modules whose path leaves it open.
-//!   `--sniff needed` reads only the files whose record depends on it (unknown names,
-//!   `.js` files, directive-sensitive modules); known text extensions are then reported
-//!   as text and known binary formats (images, fonts, archives, `.node`, `.wasm`) as
-//!   binary without being opened.
+//! * **Reading** (speed: `rg --files` reads no file, and neither should a listing that can
+//!   avoid it): at most the first 8 KiB of a file is ever read. By default
+//!   (`--sniff auto`) only files whose record depends on their content are opened:
+//!   names with no known language (a NUL byte makes them binary, a shebang names the
+//!   language), JavaScript/TypeScript modules of a Next.js project whose role a
+//!   `"use client"` / `"use server"` directive decides, client-side `.js` files (JSX makes
+//!   them `jsx`), and files not readable by everyone. Other files are reported from their
+//!   name: known text extensions as text, known binary formats (images, fonts, archives,
+//!   `.node`, `.wasm`...) as binary. `--sniff all` reads the first block of every file:
+//!   exact binary flags and JSX detection everywhere, at about twice the cost.
 //! * **Order**: with `--sort` (the default when standard output is not a terminal) records
 //!   are sorted by root, in the order the roots were given, then by the path's bytes, so
 //!   output is byte-for-byte reproducible; this holds every record in memory until the walk
