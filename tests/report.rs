@@ -642,3 +642,47 @@ fn a_terminal_on_standard_input_is_an_error_not_a_hang() {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("no input: pipe an lm pipeline"));
 }
+
+#[test]
+fn odd_but_valid_records_still_give_valid_sarif_and_inert_text() {
+    let odd = [
+        serde_json::json!({"type":"finding","rule":"deps.missing-lockfile","category":"dep.lockfile","severity":"info","message":"","path":"pkg/package.json","line":0,"end_line":0,"cwe":null,"fingerprint":"a1","package":"left-pad"}),
+        serde_json::json!({"type":"finding","rule":"inject.xss-html","category":"inject.xss","severity":"medium","message":"evil \u{1b}[2J\u{1b}]0;title\u{7} message <script>","path":"web/[id] page #1%.tsx","line":18446744073709551615u64,"end_line":3,"column":0,"cwe":79,"fingerprint":"a2"}),
+        serde_json::json!({"type":"finding","rule":"authz.bola-x","category":"authz.bola","severity":"high","message":"m","path":"caf\u{fffd}.js","path_bytes":"Y2Fm6S5qcw==","line":2,"end_line":1,"column":3,"end_column":1,"cwe":639,"fingerprint":"a3","details":{"route":"/api/x"}}),
+    ];
+    let input: String = odd.iter().map(|v| format!("{v}\n")).collect();
+    let out = report(&["--format", "sarif", "--fail-on", "none"], &input);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log = json(&out);
+    assert_valid_sarif(&log);
+    let uris: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        uris.contains(&"web/%5Bid%5D%20page%20%231%25.tsx"),
+        "{uris:?}"
+    );
+    assert!(uris.contains(&"caf%E9.js"), "{uris:?}");
+    for format in ["text", "markdown"] {
+        let text = stdout(&report(&["--format", format, "--fail-on", "none"], &input));
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{format}: {text:?}"
+        );
+        if format == "markdown" {
+            assert!(!text.contains("<script>"), "{text}");
+        }
+    }
+}
