@@ -47,9 +47,11 @@ pub fn render(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let p = Paint(opts.color);
-    let loc_of = |f: &lm_core::Finding| match f.column {
-        Some(c) => format!("{}:{c}", f.line),
-        None => f.line.to_string(),
+    // A finding about a whole file (line 0) shows `-` for its position.
+    let loc_of = |f: &lm_core::Finding| match (f.line, f.column) {
+        (0, _) => "-".to_string(),
+        (l, Some(c)) if c > 0 => format!("{l}:{c}"),
+        (l, _) => l.to_string(),
     };
     let loc_width = report
         .shown()
