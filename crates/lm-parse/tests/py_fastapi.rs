@@ -665,3 +665,43 @@ def b(creds=Depends(HTTPBearer()), page: Pagination = Depends()):
         vec!["Depends(JWTBearer())", "Depends(HTTPBearer())"]
     );
 }
+
+#[test]
+fn webhook_that_fails_open_or_parses_first() {
+    let f = facts(
+        r#"
+import json, os
+import stripe
+from fastapi import FastAPI, Request
+
+app = FastAPI()
+endpoint_secret = os.getenv("STRIPE_WEBHOOK_SECRET")
+
+@app.post("/webhooks/stripe")
+async def stripe_hook(request: Request):
+    payload = await request.body()
+    if endpoint_secret:
+        event = stripe.Webhook.construct_event(payload, request.headers["stripe-signature"], endpoint_secret)
+    else:
+        event = json.loads(payload)
+    return {}
+
+@app.post("/webhooks/stripe2")
+async def stripe_hook2(request: Request):
+    data = await request.json()
+    event = stripe.Webhook.construct_event(await request.body(), request.headers["stripe-signature"], endpoint_secret)
+    return {}
+"#,
+    );
+    let hooks: Vec<_> = f
+        .iter()
+        .filter_map(|f| match &f.data {
+            FactData::Webhook(w) => Some(w),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(hooks.len(), 2);
+    assert!(hooks[0].fails_open && !hooks[0].payload_used_before_verify);
+    assert!(!hooks[1].fails_open && hooks[1].payload_used_before_verify);
+    assert!(hooks.iter().all(|h| h.verified && h.provider == "stripe"));
+}
