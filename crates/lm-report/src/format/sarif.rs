@@ -314,7 +314,6 @@ impl<'a> Plan<'a> {
             .full_name(format!("lm {}", env!("CARGO_PKG_VERSION")))
             .version(env!("CARGO_PKG_VERSION"))
             .semantic_version(env!("CARGO_PKG_VERSION"))
-            .information_uri(env!("CARGO_PKG_REPOSITORY"))
             .rules(
                 self.rules
                     .iter()
