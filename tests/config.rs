@@ -583,16 +583,14 @@ fn deps_section_changes_what_is_reported() {
             .collect()
     };
     let all = advisories(&app);
-    assert_eq!(
-        all,
-        [
-            "GHSA-4hjh-wcwx-xvwj",
-            "GHSA-f82v-jwr5-mffw",
-            "GHSA-wf5p-g6vw-rhxx"
-        ]
-        .map(String::from)
-        .into(),
-    );
+    // next 13.5.6 and axios 1.5.0 are affected by these examples/osv advisories
+    for id in [
+        "GHSA-f82v-jwr5-mffw",
+        "GHSA-4hjh-wcwx-xvwj",
+        "GHSA-wf5p-g6vw-rhxx",
+    ] {
+        assert!(all.contains(id), "{id}: {all:?}");
+    }
     // ignored by advisory id (any case) and by alias
     for id in [
         "GHSA-f82v-jwr5-mffw",
