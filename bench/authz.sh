@@ -62,3 +62,27 @@ lines=$(wc -l < "$out/parsed.jsonl")
 mb=$(du -m "$out/parsed.jsonl" | cut -f1)
 findings=$(grep -c '"type":"finding"' "$out/authz.jsonl" || true)
 echo "lm-authz alone: $lines lines ($mb MB) in ${alone}s, peak RSS $((mem / 1024)) MB, $findings findings"
+
+# A fact-heavy stream: the parse output of every tests/fixtures/authz app, repeated
+# under 200 directory prefixes (about 200 small apps in one monorepo).
+copies="${COPIES:-200}"
+for app in "$repo"/tests/fixtures/authz/*/; do
+  "$bin/lm-files" "$app" | "$bin/lm-parse"
+done > "$out/fixtures.jsonl"
+python3 - "$out/fixtures.jsonl" "$out/many.jsonl" "$copies" <<'PY'
+import json, sys
+src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+lines = [json.loads(l) for l in open(src) if l.strip()]
+with open(dst, "w") as out:
+    for k in range(n):
+        for r in lines:
+            if r.get("type") in ("file", "fact"):
+                r = dict(r, path=f"app{k}/{r['path']}")
+            out.write(json.dumps(r) + "\n")
+PY
+many=$(measure "lm-authz (${copies} fixture apps)" "'$bin/lm-authz' < '$out/many.jsonl'")
+facts_many=$(grep -c '"type":"fact"' "$out/many.jsonl" || true)
+mem_many=$( { /usr/bin/time -v "$bin/lm-authz" < "$out/many.jsonl" > "$out/many-out.jsonl"; } 2>&1 \
+  | awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}')
+findings_many=$(grep -c '"type":"finding"' "$out/many-out.jsonl" || true)
+echo "lm-authz on $copies fixture apps: $facts_many facts in ${many}s, peak RSS $((mem_many / 1024)) MB, $findings_many findings"

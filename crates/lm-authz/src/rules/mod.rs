@@ -173,7 +173,12 @@ pub fn finding(
     key: &[&str],
 ) -> Finding {
     let mut f = Finding::new(rule, category, severity, at.path.clone(), at.line, message);
-    f.end_line = at.end_line.max(at.line);
+    // A route spans its whole handler; its first line is where to look.
+    f.end_line = if matches!(at.data, FactData::Route(_)) {
+        at.line
+    } else {
+        at.end_line.max(at.line)
+    };
     f.column = at.column;
     f.path_bytes = at.path_bytes.clone();
     let mut parts: Vec<&str> = vec![rule, &at.path];
