@@ -487,8 +487,22 @@ impl Engine {
                 category = Category::SecretClientExposed;
                 reasons.push(format!(
                     "the {} prefix makes the bundler inline this variable into browser code",
-                    exposure::public_prefix(&String::from_utf8_lossy(raw)).unwrap_or("public")
+                    exposure::public_prefix(&n).unwrap_or("public")
                 ));
+                let vite_read = buf[..start].ends_with(b"import.meta.env.");
+                if !(vite_read || ctx.role.browser_visible()) {
+                    // read by server code or declared in config: a foot-gun rather than a
+                    // leak, until some client code reads it
+                    severity = if ctx.role == Role::Server {
+                        Severity::Medium
+                    } else {
+                        Severity::High
+                    };
+                    reasons.push(
+                        "read or declared outside client code here; any client code that reads it ships it"
+                            .to_string(),
+                    );
+                }
             }
         }
 

@@ -160,6 +160,7 @@ pub const PUBLIC_OR_TEST_PREFIXES: &[&str] = &[
     "https://",
     "file:",
     "test_",
+    "aiza",
     "eztk",
     "flwpubk",
 ];

@@ -244,6 +244,16 @@ fn public_prefixed_variables_expose_server_secrets() {
     assert_eq!(found[0].finding.rule, "secrets.client-exposed-secret-name");
     assert_eq!(found[0].finding.severity, Severity::Critical);
     assert_eq!(found[0].finding.column, Some(53));
+
+    // a server-side script reading the same kind of name is a foot-gun, not yet a leak
+    let script = "const admin = createClient(process.env.VITE_SUPABASE_URL, process.env.VITE_SUPABASE_SERVICE_ROLE_KEY);\n";
+    let found = scan(&e, "scripts/seed.ts", Role::Server, script);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].finding.severity, Severity::Medium);
+    // but through import.meta.env it is bundler code whatever the role says
+    let vite = "const k = import.meta.env.VITE_SUPABASE_SERVICE_ROLE_KEY;\n";
+    let found = scan(&e, "src/lib/admin.ts", Role::Shared, vite);
+    assert_eq!(found[0].finding.severity, Severity::Critical);
 }
 
 #[test]
