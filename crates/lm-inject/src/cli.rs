@@ -53,6 +53,7 @@ pub struct InjectHandler {
     roles: HashMap<String, Role>,
     handlers: HashMap<String, HashSet<String>>,
     seen: HashMap<String, u32>,
+    logged: HashSet<String>,
     sinks: u64,
     findings: u64,
     started: Instant,
@@ -73,6 +74,7 @@ impl InjectHandler {
             roles: HashMap::new(),
             handlers: HashMap::new(),
             seen: HashMap::new(),
+            logged: HashSet::new(),
             sinks: 0,
             findings: 0,
             started: Instant::now(),
@@ -141,6 +143,19 @@ impl InjectHandler {
                     settings: Some(&self.settings),
                 };
                 let mut finding = judge(&fact, sink, &cx)?;
+                // One log finding per function and source: the fix is the same for
+                // every log line of that value.
+                if finding.rule == "inject.log" {
+                    let key = format!(
+                        "{}\u{0}{}\u{0}{}",
+                        fact.path,
+                        fact.scope.as_deref().unwrap_or(""),
+                        sink.source_expr.as_deref().unwrap_or("")
+                    );
+                    if !self.logged.insert(key) {
+                        return None;
+                    }
+                }
                 // Same rule, file, sink and source twice: number the later ones so
                 // fingerprints stay unique and stable.
                 let n = self.seen.entry(finding.fingerprint.clone()).or_insert(0);
@@ -291,6 +306,17 @@ mod tests {
         assert_ne!(fps[0], fps[1]);
         // outside a known handler: high, not critical
         assert_eq!(out[2]["severity"], "high");
+    }
+
+    #[test]
+    fn log_findings_are_grouped_per_function_and_source() {
+        let log = SINK
+            .replace("\"sql\"", "\"log\"")
+            .replace("pool.query", "console.log");
+        let other = log.replace("req.query.q", "req.body.name");
+        let out = run_on(&format!("{FILE}\n{log}\n{log}\n{other}\n"));
+        let n = out.iter().filter(|r| r["type"] == "finding").count();
+        assert_eq!(n, 2);
     }
 
     #[test]

@@ -45,14 +45,13 @@ pub fn judge(fact: &Fact, sink: &Sink, cx: &Context<'_>) -> Option<Finding> {
     let (rule, category, severity, fix) = match sink.sink.as_str() {
         "sql" => {
             if sink.api.contains(".or()") {
+                if stored {
+                    return None;
+                }
                 (
                     "inject.sql-filter",
                     Category::InjectSql,
-                    if stored {
-                        Severity::Low
-                    } else {
-                        Severity::Medium
-                    },
+                    Severity::Medium,
                     "pass values through typed filter methods (`.ilike('title', value)`) \
                      or strip PostgREST reserved characters (`,()`) first",
                 )
@@ -60,7 +59,8 @@ pub fn judge(fact: &Fact, sink: &Sink, cx: &Context<'_>) -> Option<Finding> {
                 let sev = match (stored, cx.in_handler) {
                     (false, true) => Severity::Critical,
                     (false, false) => Severity::High,
-                    (true, _) => Severity::Medium,
+                    // Second-order: stored values written by users, read back.
+                    (true, _) => Severity::Low,
                 };
                 let fix = if sink.api.contains("Unsafe") {
                     "use `$queryRaw` as a tagged template (or pass values as parameters)"

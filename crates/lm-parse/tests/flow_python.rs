@@ -97,7 +97,7 @@ async def create_order(order: Order):
     assert_eq!(logs[0].0, 16);
     let sql = dangerous("api.py", src, "sql");
     assert_eq!(sql.len(), 1);
-    assert_eq!(sql[0].1.source_expr.as_deref(), Some("order"));
+    assert_eq!(sql[0].1.source_expr.as_deref(), Some("order.note"));
 }
 
 #[test]

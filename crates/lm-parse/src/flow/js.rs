@@ -1385,6 +1385,10 @@ impl<'c, 'a> Engine<'c, 'a> {
         }
         let mut t = Taint::source(hit.origin, self.ctx.short(node, 80));
         t.whole = hit.name.is_none() && hit.whole;
+        if hit.kind == "url" && hit.same_origin_url {
+            // The page's own URL is http(s): navigating to it cannot run script.
+            t = t.sanitized("same-origin URL", kinds::URL);
+        }
         if hit.kind == "headers" {
             // HTTP servers reject CR/LF in header values: they cannot forge log lines.
             t = t.sanitized("header value (no CR/LF)", kinds::LOG);
@@ -1893,6 +1897,8 @@ struct Hit {
     name: Option<String>,
     origin: Provenance,
     whole: bool,
+    /// `location.href`, `location.pathname`, `document.URL`: an http(s) URL.
+    same_origin_url: bool,
 }
 
 fn name_at(chain: &[Seg<'_>], i: usize) -> Option<String> {
@@ -1921,12 +1927,14 @@ fn match_source(chain: &[Seg<'_>]) -> Option<Hit> {
         name,
         origin: Provenance::Request,
         whole: true,
+        same_origin_url: false,
     };
     let db = Hit {
         kind: "database",
         name: None,
         origin: Provenance::Database,
         whole: false,
+        same_origin_url: false,
     };
     let root = match chain.first() {
         Some(Name(r)) => *r,
@@ -2032,9 +2040,10 @@ fn match_source(chain: &[Seg<'_>]) -> Option<Hit> {
     // Browser URL state.
     let url_at = |i: usize| -> Option<Hit> {
         match at(i) {
-            Some(Name("hash" | "search" | "href" | "pathname")) if !call_after(i + 1) => {
+            Some(Name(part @ ("hash" | "search" | "href" | "pathname"))) if !call_after(i + 1) => {
                 let mut h = req("url", None);
                 h.whole = false;
+                h.same_origin_url = matches!(part, "href" | "pathname");
                 Some(h)
             }
             _ => None,
@@ -2050,6 +2059,7 @@ fn match_source(chain: &[Seg<'_>]) -> Option<Hit> {
             {
                 let mut h = req("url", None);
                 h.whole = false;
+                h.same_origin_url = at(1) != Some(Name("referrer"));
                 return Some(h);
             }
             if root == "window" && at(1) == Some(Name("name")) {

@@ -134,7 +134,7 @@ impl<'c, 'a> Facts<'c, 'a> {
                     Provenance::Sanitized | Provenance::Validated => 2,
                     _ => 3,
                 };
-                (p, Some(t.source_expr.clone()), t.via.clone(), s, rank)
+                (p, Some(compact(&t.source_expr)), t.via.clone(), s, rank)
             }
         };
         let data = FactData::Sink(Sink {
@@ -161,6 +161,19 @@ impl<'c, 'a> Facts<'c, 'a> {
     pub(crate) fn into_facts(self) -> Vec<Fact> {
         self.facts
     }
+}
+
+/// An expression on one line without the spaces of method chains
+/// (`supabase .from('t') .select()` → `supabase.from('t').select()`).
+fn compact(expr: &str) -> String {
+    let mut out = String::with_capacity(expr.len());
+    for part in expr.split_whitespace() {
+        if !out.is_empty() && !part.starts_with('.') && !part.starts_with('?') {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 /// Sanitiser family of a function name that reads like one (`escapeHtml`,
@@ -222,6 +235,15 @@ pub(crate) fn sanitizer_mask(callee: &str) -> Option<u8> {
 mod tests {
     use super::*;
     use taint::kinds::*;
+
+    #[test]
+    fn compacts_method_chains() {
+        assert_eq!(
+            compact("supabase\n  .from('t')\n  .select('*')"),
+            "supabase.from('t').select('*')"
+        );
+        assert_eq!(compact("a + b"), "a + b");
+    }
 
     #[test]
     fn sanitizer_names() {

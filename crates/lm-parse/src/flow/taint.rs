@@ -235,7 +235,18 @@ impl Val {
             }
             // `safeParse(x).data` keeps the schema's field knowledge.
             Val::Tainted(t) if name == "data" && !t.strict_fields.is_empty() => Val::Tainted(t),
+            // The status fields of a query result are not stored data.
+            Val::Tainted(t)
+                if t.origin == Provenance::Database
+                    && matches!(name, "error" | "status" | "statusText" | "count") =>
+            {
+                Val::Unknown
+            }
             Val::Tainted(mut t) => {
+                if t.whole && !name.is_empty() && t.source_expr.len() < 100 {
+                    // `const { email } = await req.json()` reads `req.json().email`.
+                    t.source_expr = format!("{}.{name}", t.source_expr);
+                }
                 t.strict_fields.clear();
                 t.whole = false;
                 Val::Tainted(t)
