@@ -112,6 +112,8 @@ pub struct ScanOutcome {
     pub binary: bool,
     /// Bytes scanned.
     pub bytes: u64,
+    /// True when more than [`MAX_FINDINGS_PER_FILE`] findings were found (the rest dropped).
+    pub truncated: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -228,6 +230,7 @@ impl Engine {
         let mut base_col: u64 = 0;
         let mut eof = false;
         let mut first = true;
+        let mut truncated = false;
         let mut total: u64 = 0;
         while !eof {
             // fill the window (read_to_end grows the buffer without zeroing it each time)
@@ -243,6 +246,7 @@ impl Engine {
                         detections: Vec::new(),
                         binary: true,
                         bytes: buf.len() as u64,
+                        truncated: false,
                     });
                 }
             }
@@ -253,6 +257,7 @@ impl Engine {
             let mut counted = 0;
             for c in cands {
                 if out.len() >= MAX_FINDINGS_PER_FILE {
+                    truncated = true;
                     break;
                 }
                 line += memchr::memchr_iter(b'\n', &buf[counted..c.start]).count() as u64;
@@ -283,6 +288,7 @@ impl Engine {
             detections: out,
             binary: false,
             bytes: total,
+            truncated,
         })
     }
 

@@ -84,7 +84,8 @@ pub fn scan_record(engine: &Engine, rec: &FileRecord) -> (Vec<Record>, Counts) {
             counts.scanned = 1;
             counts.bytes = outcome.bytes;
             counts.findings = outcome.detections.len() as u64;
-            let records = outcome
+            let truncated = outcome.truncated;
+            let mut records: Vec<Record> = outcome
                 .detections
                 .into_iter()
                 .map(|d| {
@@ -93,6 +94,21 @@ pub fn scan_record(engine: &Engine, rec: &FileRecord) -> (Vec<Record>, Counts) {
                     Record::Finding(f)
                 })
                 .collect();
+            if truncated {
+                records.push(Record::Diagnostic(
+                    Diagnostic::new(
+                        DiagnosticLevel::Info,
+                        STAGE,
+                        "too-many-findings",
+                        format!(
+                            "more than {} findings in this file; only the first {} are reported",
+                            crate::engine::MAX_FINDINGS_PER_FILE,
+                            crate::engine::MAX_FINDINGS_PER_FILE
+                        ),
+                    )
+                    .with_path(rec.path.clone()),
+                ));
+            }
             (records, counts)
         }
         Err(e) => {

@@ -425,3 +425,19 @@ severity = "high"
     let section: SecretsSection = config.section("secrets").unwrap();
     assert_eq!(section.rules.len(), 1);
 }
+
+#[test]
+fn findings_per_file_are_capped_and_the_cap_is_reported() {
+    let e = engine();
+    let mut text = String::new();
+    for i in 0..(lm_secrets::engine::MAX_FINDINGS_PER_FILE + 20) {
+        text.push_str(&expand("k = \"ghp_{{a:36}}\"\n", &format!("cap{i}")));
+    }
+    let ctx = FileContext::new("generated/keys.txt", Role::Other, None);
+    let out = e.scan_reader(&ctx, text.as_bytes()).unwrap();
+    assert!(out.truncated);
+    assert_eq!(
+        out.detections.len(),
+        lm_secrets::engine::MAX_FINDINGS_PER_FILE
+    );
+}
