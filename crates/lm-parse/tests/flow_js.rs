@@ -509,3 +509,30 @@ app.get('/x', (req, res) => {
     assert_eq!(logs, vec![4]);
     assert_eq!(dangerous("s.js", src, "html").len(), 1);
 }
+
+#[test]
+fn urls_built_from_a_fixed_prefix_cannot_be_javascript() {
+    let src = r#"
+'use client';
+export function Share({ slug }) {
+  const params = new URLSearchParams(location.search);
+  const phone = params.get('phone');
+  const wa = `https://wa.me/55${phone}`;
+  const path = '/store/' + params.get('slug');
+  const next = params.get('next');
+  const base = location.pathname + location.hash;
+  window.open(wa, '_blank');
+  window.location.href = path;
+  window.location.replace(base);
+  window.location.href = next + '?ref=share';
+  return <a href={wa}>WhatsApp</a>;
+}
+"#;
+    let s = sinks("src/Share.tsx", src);
+    let risky: Vec<u64> = s
+        .iter()
+        .filter(|(_, s)| s.source == Some(Provenance::Request))
+        .map(|(l, _)| *l)
+        .collect();
+    assert_eq!(risky, vec![13], "{s:#?}");
+}

@@ -824,13 +824,23 @@ impl<'c, 'a> Engine<'c, 'a> {
                     .named_children(&mut cur)
                     .filter(|c| c.kind() == "template_substitution")
                     .collect();
+                let literal_start = {
+                    let t = self.text(node);
+                    let inner = t.strip_prefix('`').unwrap_or(t);
+                    !inner.starts_with("${") && !inner.starts_with('`')
+                };
+                let mut leading: Option<Val> = None;
                 for s in subs {
                     if let Some(e) = s.named_child(0) {
                         let v = self.eval(e);
+                        if leading.is_none() {
+                            leading = Some(v.clone());
+                        }
                         acc = acc.join(v);
                     }
                 }
-                stringify(acc).via("template literal")
+                let fixed = literal_start || leading.is_none_or(|v| !url_controlled(&v));
+                fix_url_prefix(stringify(acc).via("template literal"), fixed)
             }
             "identifier" => {
                 let name = self.text(node);
@@ -882,7 +892,9 @@ impl<'c, 'a> Engine<'c, 'a> {
                     "+" => {
                         let lv = l.map(|n| self.eval(n)).unwrap_or_default();
                         let rv = r.map(|n| self.eval(n)).unwrap_or_default();
-                        stringify(lv.join(rv)).via("concatenation")
+                        // The left operand decides a URL's scheme.
+                        let fixed = !url_controlled(&lv);
+                        fix_url_prefix(stringify(lv.join(rv)).via("concatenation"), fixed)
                     }
                     "||" | "??" => {
                         let lv = l.map(|n| self.eval(n)).unwrap_or_default();
@@ -982,7 +994,16 @@ impl<'c, 'a> Engine<'c, 'a> {
         let Some(obj) = node.child_by_field_name("object") else {
             return Val::Unknown;
         };
-        self.eval(obj).field(prop)
+        let v = self.eval(obj);
+        // The server's own origin in `new URL(req.url)` is not attacker data worth
+        // reporting (it comes from the Host the attacker sends to themselves).
+        if matches!(prop, "origin" | "protocol" | "host" | "hostname" | "port")
+            && v.as_taint()
+                .is_some_and(|t| t.source_expr.starts_with("new URL("))
+        {
+            return Val::Unknown;
+        }
+        v.field(prop)
     }
 
     fn eval_new(&mut self, node: Node<'a>) -> Val {
@@ -1801,7 +1822,7 @@ impl<'c, 'a> Engine<'c, 'a> {
             }
             "href" => {
                 let v = self.eval(expr);
-                if v.is_tainted() && !has_literal_prefix(self, expr) {
+                if url_controlled(&v) && !has_literal_prefix(self, expr) {
                     self.facts.sink(attr, SinkKind::Html, "href", &v, expr);
                 }
             }
@@ -2197,6 +2218,24 @@ fn zod_leaf_strict(t: &str) -> bool {
         || t.starts_with("z.coerce.date(")
         || t.starts_with("z.bigint(")
         || t.starts_with("z.string().uuid(")
+}
+
+/// True when the value is tainted and may choose a URL's scheme (no fixed prefix, no
+/// URL-safe origin).
+fn url_controlled(v: &Val) -> bool {
+    v.as_taint().is_some_and(|t| {
+        t.validated.is_none() && !t.sanitizers.iter().any(|(_, m)| m & kinds::URL != 0)
+    })
+}
+
+/// Marks a built string whose first part is fixed: as a URL, its scheme is not the
+/// attacker's.
+fn fix_url_prefix(v: Val, fixed: bool) -> Val {
+    if fixed && url_controlled(&v) {
+        v.sanitize("fixed URL prefix", kinds::URL)
+    } else {
+        v
+    }
 }
 
 fn stringify(v: Val) -> Val {
