@@ -261,12 +261,54 @@ impl FsProbe {
                 bundle = true;
             }
         }
-        if bundle {
+        // `next.config.*` is optional: the dependency list says the rest.
+        let deps = manifest_dependencies(&dir.join("package.json"));
+        let has = |names: &[&str]| names.iter().any(|n| deps.iter().any(|d| d == n));
+        if has(&["next"]) {
+            Framework::Next
+        } else if bundle
+            || has(&[
+                "vite",
+                "react-scripts",
+                "@vitejs/plugin-react",
+                "@vitejs/plugin-react-swc",
+            ])
+        {
             Framework::BrowserBundle
+        } else if has(&[
+            "express",
+            "fastify",
+            "hono",
+            "koa",
+            "@nestjs/core",
+            "@hapi/hapi",
+            "@hono/node-server",
+        ]) {
+            Framework::NodeServer
         } else {
             Framework::Unknown
         }
     }
+}
+
+/// The dependency names of a `package.json` (`dependencies` and `devDependencies`; peer
+/// dependencies are a library's, not an app's); empty when it cannot be read or parsed,
+/// or is over 1 MiB.
+fn manifest_dependencies(path: &Path) -> Vec<String> {
+    let Ok(text) = std::fs::read(path) else {
+        return Vec::new();
+    };
+    if text.len() > 1 << 20 {
+        return Vec::new();
+    }
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(&text) else {
+        return Vec::new();
+    };
+    ["dependencies", "devDependencies"]
+        .iter()
+        .filter_map(|k| value.get(k).and_then(|v| v.as_object()))
+        .flat_map(|o| o.keys().cloned())
+        .collect()
 }
 
 impl ProjectProbe for FsProbe {
@@ -330,10 +372,45 @@ mod tests {
         ] {
             std::fs::write(root.join(p), "").unwrap();
         }
+        // Detected from the dependency list alone.
+        for d in [
+            "apps/site/app",
+            "apps/spa/src",
+            "apps/backend/src",
+            "apps/tool/src",
+        ] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        let manifests = [
+            (
+                "apps/site/package.json",
+                r#"{"dependencies":{"next":"14.2.3","react":"18"},"scripts":{"dev":"next dev"}}"#,
+            ),
+            (
+                "apps/spa/package.json",
+                r#"{"dependencies":{"react":"18"},"devDependencies":{"vite":"5"}}"#,
+            ),
+            (
+                "apps/backend/package.json",
+                r#"{"dependencies":{"express":"4.19.2"}}"#,
+            ),
+            // Look-alike: "next" as a script name and in a value, not a dependency.
+            (
+                "apps/tool/package.json",
+                r#"{"name":"tool","scripts":{"next":"node next.js"},"dependencies":{"lodash":"4"}}"#,
+            ),
+        ];
+        for (p, body) in manifests {
+            std::fs::write(root.join(p), body).unwrap();
+        }
         let probe = FsProbe::new(root.to_path_buf());
         assert_eq!(probe.framework("apps/web/app"), Framework::Next);
         assert_eq!(probe.framework("apps/admin/src"), Framework::BrowserBundle);
         assert_eq!(probe.framework("apps/api/src"), Framework::Unknown);
+        assert_eq!(probe.framework("apps/site/app"), Framework::Next);
+        assert_eq!(probe.framework("apps/spa/src"), Framework::BrowserBundle);
+        assert_eq!(probe.framework("apps/backend/src"), Framework::NodeServer);
+        assert_eq!(probe.framework("apps/tool/src"), Framework::Unknown);
         assert_eq!(probe.framework(""), Framework::Unknown);
     }
 

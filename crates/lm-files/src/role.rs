@@ -10,9 +10,11 @@
 //! Two things beyond the path feed the decision, both cheap:
 //!
 //! * the framework of the project the file belongs to (the nearest ancestor directory
-//!   with a `package.json`: Next.js when it holds a `next.config.*`, a browser bundle
-//!   when it holds `vite.config.*`, `index.html` or `public/index.html`), asked through
-//!   [`ProjectProbe`] only by the rules that need it;
+//!   with a `package.json`: Next.js when it holds a `next.config.*` or depends on `next`;
+//!   a browser bundle when it holds `vite.config.*`, `index.html` or `public/index.html`
+//!   or depends on `vite` / `react-scripts`; a Node server when it depends on Express,
+//!   Fastify, Hono, Koa, NestJS or hapi), asked through [`ProjectProbe`] only by the
+//!   rules that need it;
 //! * the module's `"use client"` / `"use server"` directive, applied by
 //!   [`Verdict::with_directive`] to the rules marked `directives`: the Next.js modules
 //!   whose side is not fixed by their path (app router pages and layouts, and other
@@ -29,8 +31,11 @@ pub enum Framework {
     /// Next.js (`next.config.*`).
     Next,
     /// A browser bundle built from `src/` (Vite, CRA and the like: `vite.config.*`,
-    /// `index.html` or `public/index.html`).
+    /// `index.html`, `public/index.html`, or `vite` / `react-scripts` dependencies).
     BrowserBundle,
+    /// A Node.js server (an `express`, `fastify`, `hono`, `koa`, `@nestjs/core` or
+    /// `@hapi/hapi` dependency, and none of the above).
+    NodeServer,
     /// Anything else, or no `package.json` at all.
     Unknown,
 }
@@ -272,6 +277,10 @@ fn next_app_page(p: &PathView<'_>, _: &dyn ProjectProbe) -> bool {
 
 fn next_project_module(p: &PathView<'_>, probe: &dyn ProjectProbe) -> bool {
     p.ext_in(JS) && probe.framework(&p.parent()) == Framework::Next
+}
+
+fn node_server_module(p: &PathView<'_>, probe: &dyn ProjectProbe) -> bool {
+    p.ext_in(JS) && probe.framework(&p.parent()) == Framework::NodeServer
 }
 
 fn browser_bundle_src(p: &PathView<'_>, probe: &dyn ProjectProbe) -> bool {
@@ -673,6 +682,11 @@ pub static RULES: &[Rule] = &[
         Role::Other,
         "scripts/ (developer tooling)",
     ),
+    rule(
+        Match::Dir("public"),
+        Role::Client,
+        "public/ (served as-is to browsers)",
+    ),
     // Next.js modules (server components by default).
     rule_d(
         Match::Check(next_app_page),
@@ -691,11 +705,6 @@ pub static RULES: &[Rule] = &[
     ),
     // Client side.
     rule(
-        Match::Dir("public"),
-        Role::Client,
-        "public/ (served as-is to browsers)",
-    ),
-    rule(
         Match::Ext(&["css", "scss", "sass", "less"]),
         Role::Client,
         "stylesheet",
@@ -709,6 +718,11 @@ pub static RULES: &[Rule] = &[
         Match::Check(browser_bundle_src),
         Role::Client,
         "src/ of a Vite/CRA app (browser bundle)",
+    ),
+    rule(
+        Match::Check(node_server_module),
+        Role::Server,
+        "module of a Node server project (Express/Fastify/Hono...)",
     ),
     rule(
         Match::All(&[
@@ -894,7 +908,11 @@ mod tests {
         // src/middleware.ts of a Vite app is bundled for the browser, not Next.js middleware.
         assert_eq!(vite_role("src/middleware.ts"), Role::Client);
         // An Express backend laid out in src/ (no index.html, no bundler config) is not
-        // browser code.
+        // browser code; with its dependency known, it is server code.
+        let express = Projects(Framework::NodeServer, &[""]);
+        assert_eq!(classify("src/routes/users.ts", &express).role, Role::Server);
+        assert_eq!(classify("middleware/auth.js", &express).role, Role::Server);
+        assert_eq!(classify("public/app.js", &express).role, Role::Client);
         assert_eq!(role("src/routes/users.ts").0, Role::Shared);
         assert_eq!(role("src/middleware/auth.ts").0, Role::Shared);
     }
@@ -1128,10 +1146,12 @@ mod tests {
         }
         let next = Next(&[""]);
         let vite = Projects(Framework::BrowserBundle, &[""]);
-        let probed: [(&str, &dyn ProjectProbe); 3] = [
+        let node = Projects(Framework::NodeServer, &[""]);
+        let probed: [(&str, &dyn ProjectProbe); 4] = [
             ("pages/index.tsx", &next),
             ("lib/x.ts", &next),
             ("src/main.ts", &vite),
+            ("routes/x.ts", &node),
         ];
         for (path, probe) in probed {
             let view = PathView::new(path);
