@@ -315,3 +315,56 @@ fn lists_rules_and_keywords() {
         .lines()
         .any(|k| k == "sk_live_"));
 }
+
+#[test]
+fn lm_files_into_lm_secrets_on_the_fixture_app() {
+    let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/secrets/vite-app");
+    let listing = Command::cargo_bin("lm-files")
+        .unwrap()
+        .arg(&app)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = Command::cargo_bin("lm-secrets")
+        .unwrap()
+        .write_stdin(listing.clone())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    // every listed record comes back
+    let listed = String::from_utf8(listing).unwrap();
+    let text = String::from_utf8(out.clone()).unwrap();
+    for line in listed.lines() {
+        assert!(text.contains(line), "lost: {line}");
+    }
+    let findings: Vec<(String, String, String)> = records(&out)
+        .iter()
+        .filter(|r| r["type"] == "finding")
+        .map(|r| {
+            (
+                r["rule"].as_str().unwrap().to_string(),
+                r["path"].as_str().unwrap().to_string(),
+                r["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected = vec![
+        (
+            "secrets.client-exposed-secret-name".to_string(),
+            ".env.example".to_string(),
+            "high".to_string(),
+        ),
+        (
+            "secrets.client-exposed-secret-name".to_string(),
+            "src/lib/ai.ts".to_string(),
+            "critical".to_string(),
+        ),
+    ];
+    let mut sorted = findings.clone();
+    sorted.sort();
+    assert_eq!(sorted, expected, "{findings:?}");
+}
