@@ -13,7 +13,10 @@ use common::*;
 /// `tests/fixtures/<stage>/` folder that holds an app.
 fn apps() -> Vec<(String, PathBuf)> {
     let root = repo_root();
-    let mut apps = vec![("example-taskflow".to_string(), root.join("examples/taskflow"))];
+    let mut apps = vec![(
+        "example-taskflow".to_string(),
+        root.join("examples/taskflow"),
+    )];
     let fixtures = root.join("tests/fixtures");
     let Ok(stages) = std::fs::read_dir(&fixtures) else {
         return apps;
@@ -21,7 +24,10 @@ fn apps() -> Vec<(String, PathBuf)> {
     let mut stage_dirs: Vec<PathBuf> = stages.flatten().map(|e| e.path()).collect();
     stage_dirs.sort();
     for stage in stage_dirs {
-        let Some(stage_name) = stage.file_name().and_then(|n| n.to_str()).map(str::to_string)
+        let Some(stage_name) = stage
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(str::to_string)
         else {
             continue;
         };

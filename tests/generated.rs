@@ -44,7 +44,11 @@ fn man_pages_completions_and_schema_are_current() {
         clap_mangen::Man::new(cmd.clone())
             .render(&mut man)
             .expect("man page renders");
-        check(&root.join("man").join(format!("{name}.1")), &man, &mut stale);
+        check(
+            &root.join("man").join(format!("{name}.1")),
+            &man,
+            &mut stale,
+        );
         for (shell, dir, file) in [
             (Shell::Bash, "bash", name.clone()),
             (Shell::Zsh, "zsh", format!("_{name}")),
@@ -53,7 +57,11 @@ fn man_pages_completions_and_schema_are_current() {
             let mut buf = Vec::new();
             let mut c = cmd.clone();
             clap_complete::generate(shell, &mut c, name.clone(), &mut buf);
-            check(&root.join("completions").join(dir).join(file), &buf, &mut stale);
+            check(
+                &root.join("completions").join(dir).join(file),
+                &buf,
+                &mut stale,
+            );
         }
     }
     let schema = serde_json::to_string_pretty(&lm_core::schema::record_schema()).unwrap() + "\n";

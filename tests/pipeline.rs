@@ -44,7 +44,11 @@ fn malformed_input_names_the_line_and_exits_2() {
 fn lenient_mode_skips_bad_lines_and_says_how_many() {
     let input = format!("not json\n{UNKNOWN}\n[1]\n");
     for stage in FILTERS {
-        let out = sh(&repo_root(), &format!("{stage} --lenient"), input.as_bytes());
+        let out = sh(
+            &repo_root(),
+            &format!("{stage} --lenient"),
+            input.as_bytes(),
+        );
         assert!(out.status.success(), "{stage}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("skipped 2 malformed"), "{stage}: {err}");

@@ -27,10 +27,16 @@ fn pipeline_output_on_the_example_validates_against_the_record_schema() {
     for r in &records {
         kinds.insert(r["type"].as_str().unwrap_or("?").to_string());
         let errors: Vec<String> = validator.iter_errors(r).map(|e| e.to_string()).collect();
-        assert!(errors.is_empty(), "record {r} violates the schema: {errors:?}");
+        assert!(
+            errors.is_empty(),
+            "record {r} violates the schema: {errors:?}"
+        );
     }
     for expected in ["file", "fact", "finding"] {
-        assert!(kinds.contains(expected), "no {expected} records in {kinds:?}");
+        assert!(
+            kinds.contains(expected),
+            "no {expected} records in {kinds:?}"
+        );
     }
 }
 
