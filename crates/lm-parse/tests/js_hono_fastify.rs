@@ -102,3 +102,26 @@ fastify.delete("/items/:id", async (request) => prisma.item.delete({ where: { id
     assert_eq!(filter(me_db, "id").source, Provenance::User);
     assert!(auth_checks(&f).iter().any(|(_, a)| a.provider == "jwt"));
 }
+
+#[test]
+fn fastify_plugins_registered_with_a_prefix() {
+    let src = r#"
+import Fastify from "fastify";
+const app = Fastify();
+
+async function userRoutes(fastify, opts) {
+  fastify.get("/users/:id", async (request) => db.user.findUnique({ where: { id: request.params.id } }));
+}
+
+app.register(userRoutes, { prefix: "/api/v1" });
+app.register(async (instance) => {
+  instance.post("/login", async (request) => ({ ok: true }));
+}, { prefix: "/auth" });
+app.get("/health", async () => ({ ok: true }));
+"#;
+    let f = facts("src/app.ts", src);
+    route(&f, "/api/v1/users/:id", "GET");
+    let (_, l) = route(&f, "/auth/login", "POST");
+    assert!(l.public);
+    route(&f, "/health", "GET");
+}

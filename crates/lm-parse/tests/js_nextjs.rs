@@ -378,3 +378,16 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ id: string 
     assert_eq!(filter(d, "owner_id").source, Provenance::User);
     assert_eq!(d.client_kind, "service_role");
 }
+
+#[test]
+fn destructured_handler_exports() {
+    let src = r#"
+import { handlers } from "@/auth";
+export const { GET, POST } = handlers;
+"#;
+    let f = facts("app/api/auth/[...nextauth]/route.ts", src);
+    let (_, g) = route(&f, "/api/auth/[...nextauth]", "GET");
+    assert!(g.public);
+    assert!(g.handler_scope.is_none());
+    route(&f, "/api/auth/[...nextauth]", "POST");
+}

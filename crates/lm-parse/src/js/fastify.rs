@@ -40,6 +40,46 @@ pub fn extract(file: &mut JsFile<'_>) {
         matches!(r, "fastify" | "app" | "server" | "instance" | "api" | "f")
             || r.ends_with("fastify")
     };
+    // Plugins registered with a prefix: `fastify.register(plugin, { prefix: '/api' })`.
+    let mut prefixes: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    for c in &file.calls {
+        let Some(callee) = syntax::callee(*c) else {
+            continue;
+        };
+        if syntax::last_name(file.src, callee) != "register" {
+            continue;
+        }
+        let args = syntax::args(*c);
+        let prefix = args
+            .get(1)
+            .map(|o| syntax::unwrap(*o))
+            .filter(|o| o.kind() == "object")
+            .and_then(|o| syntax::object_prop(file.src, o, "prefix"))
+            .and_then(|p| syntax::string_value(file.src, p));
+        let (Some(plugin), Some(prefix)) = (args.first(), prefix) else {
+            continue;
+        };
+        let plugin = syntax::unwrap(*plugin);
+        let def = if syntax::is_function(plugin) {
+            Some(plugin)
+        } else if plugin.kind() == "identifier" {
+            file.top_level_function(file.text(plugin))
+                .filter(|f| syntax::is_function(*f))
+        } else {
+            None
+        };
+        if let Some(d) = def {
+            prefixes.push((d.byte_range(), prefix.trim_end_matches('/').to_string()));
+        }
+    }
+    let prefix_of = |n: Node<'_>| -> String {
+        let mut ps: Vec<&(std::ops::Range<usize>, String)> = prefixes
+            .iter()
+            .filter(|(r, _)| r.start <= n.start_byte() && n.end_byte() <= r.end)
+            .collect();
+        ps.sort_by_key(|(r, _)| std::cmp::Reverse(r.len()));
+        ps.iter().map(|(_, p)| p.as_str()).collect()
+    };
     let mut routes = Vec::new();
     let mut hooks: Vec<(Node<'_>, String, Vec<String>, bool)> = Vec::new();
     for c in file.calls.clone() {
@@ -144,10 +184,11 @@ pub fn extract(file: &mut JsFile<'_>) {
             .map(syntax::unwrap)
             .filter(|h| matches!(h.kind(), "identifier" | "member_expression"))
             .map(|h| file.text(h).to_string());
+        let pattern = format!("{}{}", prefix_of(c), url);
         let mut route = Route {
             framework: "fastify".into(),
             methods,
-            pattern: url,
+            pattern,
             handler: handler_name,
             middleware,
             ..Default::default()

@@ -212,8 +212,18 @@ fn exported_decls<'a>(file: &JsFile<'a>) -> Vec<(String, Node<'a>, Option<Node<'
                         if v.kind() != "variable_declarator" {
                             continue;
                         }
-                        if let Some(n) = v.child_by_field_name("name") {
+                        let Some(n) = v.child_by_field_name("name") else {
+                            continue;
+                        };
+                        if n.kind() == "identifier" {
                             out.push((file.text(n).to_string(), c, v.child_by_field_name("value")));
+                        } else {
+                            // `export const { GET, POST } = handlers` (NextAuth v5)
+                            let mut names = Vec::new();
+                            syntax::pattern_names(file.src, n, &mut names);
+                            for name in names {
+                                out.push((name.to_string(), c, None));
+                            }
                         }
                     }
                 }
