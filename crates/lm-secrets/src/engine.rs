@@ -432,6 +432,13 @@ impl Engine {
                     if name_is_not_secret(n) {
                         return None;
                     }
+                    if name_says_test_credential(n) {
+                        severity = Severity::Low;
+                        reasons.push(
+                            "the variable name says it is a test, sandbox or demo credential"
+                                .to_string(),
+                        );
+                    }
                 }
                 if !quoted && !ctx.unquoted_ok {
                     return None;
@@ -514,7 +521,7 @@ impl Engine {
 
         // exposure to the browser (a test fixture shipped in a package is still a fixture)
         let name = name.or_else(|| exposure::assigned_name(buf, start));
-        let test_like = ctx.role == Role::Test || ctx.test_path;
+        let test_like = ctx.role == Role::Test || ctx.test_path || severity == Severity::Low;
         if !spec.public
             && spec.check != Check::PublicName
             && severity > Severity::Info
@@ -713,14 +720,11 @@ fn resolve_overlaps(rules: &[Rule], mut cands: Vec<Candidate>) -> Vec<Candidate>
 }
 
 /// A name-only exposure finding is redundant when a value finding on the same line
-/// already reports the exposure.
+/// already reports that value (with its exposure, or with why it is low).
 fn drop_duplicate_name_findings(out: &mut Vec<Detection>) {
     let exposed_lines: Vec<u64> = out
         .iter()
-        .filter(|d| {
-            d.finding.category == Category::SecretClientExposed
-                && d.finding.details.contains_key("secret_length")
-        })
+        .filter(|d| d.finding.details.contains_key("secret_length"))
         .map(|d| d.finding.line)
         .collect();
     out.retain(|d| {
@@ -781,7 +785,11 @@ const NON_SECRET_NAME_WORDS: &[&str] = &[
     "fake",
     "example",
     "sample",
-    "test",
+    "address",
+    "addr",
+    "mint",
+    "contract",
+    "pubkey",
     "format",
     "pattern",
     "regex",
@@ -858,6 +866,17 @@ fn name_words(name: &str) -> Vec<String> {
         words.push(cur);
     }
     words
+}
+
+/// True when a variable name says the credential is for tests, a sandbox or a demo
+/// (`TEST_API_KEY`, `BINANCE_TESTNET_SECRET`, `sandboxToken`).
+pub fn name_says_test_credential(name: &str) -> bool {
+    name_words(name).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "test" | "testnet" | "sandbox" | "demo" | "testing"
+        )
+    })
 }
 
 /// True when a variable name says its value is not a secret (`tokenHash`, `max_tokens`,

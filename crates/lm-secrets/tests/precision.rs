@@ -441,3 +441,17 @@ fn findings_per_file_are_capped_and_the_cap_is_reported() {
         lm_secrets::engine::MAX_FINDINGS_PER_FILE
     );
 }
+
+#[test]
+fn test_sandbox_and_demo_names_lower_generic_findings() {
+    let e = engine();
+    let text = expand(
+        "VITE_BINANCE_TESTNET_API_SECRET={{a:40}}\nSANDBOX_PARTNER_TOKEN={{a:40}}\nPARTNER_TOKEN={{a:40}}\n",
+        "names",
+    );
+    let found = scan(&e, ".env.production", Role::Config, &text);
+    let sev: Vec<Severity> = found.iter().map(|d| d.finding.severity).collect();
+    assert_eq!(sev, vec![Severity::Low, Severity::Low, Severity::High]);
+    // a testnet key in a public variable is still reported, but low and not as exposure
+    assert_eq!(found[0].finding.category, Category::SecretHardcoded);
+}
