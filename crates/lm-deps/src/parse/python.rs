@@ -122,6 +122,9 @@ pub fn parse_requirements(
     (out, issues)
 }
 
+/// At most this many requirements files are read through `-r`/`-c` from one file.
+const MAX_INCLUDED_FILES: usize = 64;
+
 fn join_rel(base_file: &str, rel: &str) -> String {
     let mut parts: Vec<&str> = base_file.split('/').collect();
     parts.pop();
@@ -146,6 +149,9 @@ fn parse_requirements_rec(
     issues: &mut Vec<(String, ParseIssue)>,
     depth: usize,
 ) {
+    // A file is read once; the include chain is bounded in depth and, because two
+    // relative `-r` lines per file make distinct paths grow exponentially with depth
+    // (found by fuzzing), in the number of files (see the include loop below).
     if !seen.insert(path.to_string()) || depth > 16 {
         return;
     }
@@ -261,6 +267,15 @@ fn parse_requirements_rec(
     for inc in includes {
         if seen.contains(&inc) {
             continue;
+        }
+        if seen.len() >= MAX_INCLUDED_FILES {
+            let msg = format!(
+                "more than {MAX_INCLUDED_FILES} requirements files included; the rest are not read"
+            );
+            if !issues.iter().any(|(_, i)| i.message == msg) {
+                issues.push((path.to_string(), ParseIssue::at(None, msg)));
+            }
+            break;
         }
         match read(&inc) {
             Some(t) => parse_requirements_rec(&inc, &t, read, seen, out, issues, depth + 1),
@@ -826,6 +841,26 @@ mod tests {
         assert!(pep508_dep("y.", DepKind::Normal, 1).is_err());
         assert!(pep508_dep("-x==1", DepKind::Normal, 1).is_err());
         assert!(pep508_dep("ok.name==1", DepKind::Normal, 1).is_ok());
+    }
+
+    #[test]
+    fn include_explosions_are_capped() {
+        let text = "-r a/r.txt\n-r b/r.txt\nflask==2.0.0\n";
+        let mut reads = 0;
+        let mut read = |_: &str| {
+            reads += 1;
+            Some(text.to_string())
+        };
+        let (ms, issues) = parse_requirements("requirements.txt", text, &mut read);
+        assert!(ms.len() <= MAX_INCLUDED_FILES);
+        assert!(reads < 200, "{reads}");
+        assert_eq!(
+            issues
+                .iter()
+                .filter(|(_, i)| i.message.contains("more than"))
+                .count(),
+            1
+        );
     }
 
     #[test]
