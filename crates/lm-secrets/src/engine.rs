@@ -613,6 +613,9 @@ impl Engine {
         );
         f.column = Some(col);
         f.end_line = end_line;
+        if end_line == line {
+            f.end_column = Some(col + c.secret.chars().count() as u64);
+        }
         f.fingerprint = fingerprint(&[&rule.full_id, &sha256_hex(c.secret.as_bytes())]);
         f.evidence = Some(if is_name {
             c.secret.clone()

@@ -334,6 +334,8 @@ fn fingerprints_follow_the_secret_not_the_line_or_file() {
     );
     assert_eq!(a[0].finding.fingerprint, b[0].finding.fingerprint);
     assert_eq!(b[0].finding.line, 4);
+    assert_eq!(b[0].finding.column, Some(14));
+    assert_eq!(b[0].finding.end_column, Some(14 + 40));
     let other = scan(
         &e,
         "a.ts",
