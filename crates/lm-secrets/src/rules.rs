@@ -33,6 +33,7 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
     ("saas.toml", include_str!("../rules/saas.toml")),
     ("data.toml", include_str!("../rules/data.toml")),
     ("keys.toml", include_str!("../rules/keys.toml")),
+    ("more.toml", include_str!("../rules/more.toml")),
     ("generic.toml", include_str!("../rules/generic.toml")),
 ];
 
