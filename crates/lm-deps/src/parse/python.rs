@@ -310,7 +310,12 @@ fn split_option(opt: &str) -> (&str, &str) {
     }
     match opt.split_once(char::is_whitespace) {
         Some((f, a)) => (f, a.trim()),
-        None if opt.len() > 1 && !opt.starts_with('-') => (&opt[..1], opt[1..].trim()),
+        // `-rfile.txt`: a one-letter flag glued to its argument (the flag may be any
+        // character in a broken file; found by fuzzing with a multi-byte one).
+        None if opt.len() > 1 && !opt.starts_with('-') => {
+            let n = opt.chars().next().map_or(1, char::len_utf8);
+            (&opt[..n], opt[n..].trim())
+        }
         None => (opt, ""),
     }
 }
@@ -841,6 +846,14 @@ mod tests {
         assert!(pep508_dep("y.", DepKind::Normal, 1).is_err());
         assert!(pep508_dep("-x==1", DepKind::Normal, 1).is_err());
         assert!(pep508_dep("ok.name==1", DepKind::Normal, 1).is_ok());
+    }
+
+    #[test]
+    fn glued_option_with_a_multibyte_flag() {
+        let mut read = |_: &str| None;
+        let (ms, _) = parse_requirements("r.txt", "-\u{fffd}s/x\n-rbase.txt\n", &mut read);
+        assert_eq!(ms.len(), 1);
+        assert_eq!(split_option("rbase.txt"), ("r", "base.txt"));
     }
 
     #[test]
