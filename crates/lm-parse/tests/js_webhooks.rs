@@ -200,3 +200,61 @@ Deno.serve(async (req) => {
     let (_, r) = route(&f, "/functions/v1/dispatch-webhook", "*");
     assert!(!r.public);
 }
+
+#[test]
+fn shared_receivers_and_management_endpoints() {
+    let route_src = r#"
+import { NextResponse } from "next/server";
+import { receiveZoomWebhook } from "@/lib/zoom/webhook-receiver";
+export async function POST(request: Request) {
+  return receiveZoomWebhook(request, { secret: process.env.ZOOM_WEBHOOK_SECRET_TOKEN });
+}
+export async function GET() {
+  return NextResponse.json({ status: "active" });
+}
+"#;
+    let f = facts("app/api/zoom/webhook/route.ts", route_src);
+    // Only the POST receiver: the GET status probe is not a webhook.
+    let hooks = webhooks(&f);
+    assert_eq!(hooks.len(), 1);
+    assert!(!hooks[0].1.verified);
+    let post = functions(&f)
+        .into_iter()
+        .find(|(_, x)| x.name == "POST")
+        .unwrap()
+        .1;
+    assert!(post.calls.contains(&"receiveZoomWebhook".to_string()));
+    // The shared receiver, where the verification lives, has its own webhook fact.
+    let helper_src = r#"
+import crypto from "crypto";
+export async function receiveZoomWebhook(request: Request, opts: { secret: string }) {
+  const body = await request.text();
+  const ts = request.headers.get("x-zm-request-timestamp");
+  const sig = request.headers.get("x-zm-signature") ?? "";
+  const expected = "v0=" + crypto.createHmac("sha256", opts.secret).update(`v0:${ts}:${body}`).digest("hex");
+  if (!crypto.timingSafeEqual(Buffer.from(sig), Buffer.from(expected))) {
+    return new Response("bad signature", { status: 401 });
+  }
+  return new Response("ok");
+}
+export function formatMeeting(m) { return m.topic; }
+"#;
+    let f = facts("lib/zoom/webhook-receiver.ts", helper_src);
+    let hooks = webhooks(&f);
+    assert_eq!(hooks.len(), 1);
+    let (wf, w) = hooks[0];
+    assert!(w.verified);
+    assert_eq!(w.timing_safe, Some(true));
+    let recv = functions(&f)
+        .into_iter()
+        .find(|(_, x)| x.name == "receiveZoomWebhook")
+        .unwrap()
+        .0;
+    assert_eq!(wf.scope, recv.scope);
+    // Management endpoints under a webhook path are not receivers.
+    let f = facts(
+        "app/api/calendly/webhook/subscribe/route.ts",
+        "export async function POST(req) { await prisma.sub.create({ data: {} }); return Response.json({}) }",
+    );
+    assert!(webhooks(&f).is_empty());
+}

@@ -87,8 +87,8 @@ pub struct JsFile<'a> {
     pub user_vars: Vec<UserVar>,
     /// Database clients.
     pub clients: Vec<Client>,
-    /// Route handlers with their URL patterns, in emission order.
-    pub routes: Vec<(Node<'a>, String)>,
+    /// Route handlers with their URL patterns and methods, in emission order.
+    pub routes: Vec<(Node<'a>, String, Vec<String>)>,
     /// Facts produced so far.
     pub facts: Vec<Fact>,
 }
@@ -302,7 +302,8 @@ impl<'a> JsFile<'a> {
         for mut r in routes {
             if let Some(h) = r.handler {
                 r.route.handler_scope = Some(self.ctx.scope_for_function(h));
-                self.routes.push((h, r.route.pattern.clone()));
+                self.routes
+                    .push((h, r.route.pattern.clone(), r.route.methods.clone()));
             }
             self.push(r.at, FactData::Route(r.route));
         }

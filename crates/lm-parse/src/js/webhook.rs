@@ -20,6 +20,33 @@ static CUSTOM_VERIFY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex compiles")
 });
 
+/// A signature header read (`headers.get('x-signature')`, `req.headers['stripe-signature']`).
+static SIGNATURE_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)headers(\.get\(\s*|\[\s*|\.)['"`]?[\w-]*(signature|hmac)[\w-]*"#)
+        .expect("regex compiles")
+});
+
+/// True when a route path (or the file path) names a webhook receiver: `webhook` in it,
+/// and not an endpoint that manages webhooks (`/webhook/subscribe`, `/webhook-status`).
+fn receiver_path(pattern: &str, path: &str) -> bool {
+    let p = pattern.to_ascii_lowercase();
+    let f = path.to_ascii_lowercase();
+    if !p.contains("webhook") && !p.contains("/hooks") && !f.contains("webhook") {
+        return false;
+    }
+    let last = p
+        .split('/')
+        .rev()
+        .find(|s| !s.is_empty() && !s.starts_with('[') && !s.starts_with(':'))
+        .unwrap_or("");
+    !(last.contains("status")
+        || last.contains("subscribe")
+        || matches!(
+            last,
+            "settings" | "register" | "test" | "list" | "config" | "setup" | "manage" | "logs"
+        ))
+}
+
 fn verify_kind(file: &JsFile<'_>, call: Node<'_>) -> Option<&'static str> {
     let callee = syntax::callee(call)?;
     let text = syntax::callee_text(file.src, callee);
@@ -90,9 +117,16 @@ fn provider_of(file: &JsFile<'_>, scope_text: &str, kinds: &[&str]) -> String {
 
 /// Emits one `webhook` fact per webhook handler (by path or by what it calls).
 pub fn extract(file: &mut JsFile<'_>) {
-    let routes = file.routes.clone();
+    let mut routes = file.routes.clone();
+    // Shared receivers (`receiveZoomWebhook(request)` in `lib/`): top-level functions that
+    // verify a signature, so a route handing its request to them can be followed there.
+    for f in top_level_functions(file) {
+        if !routes.iter().any(|(h, _, _)| h.id() == f.id()) {
+            routes.push((f, String::new(), Vec::new()));
+        }
+    }
     let mut seen = Vec::new();
-    for (h, pattern) in routes {
+    for (h, pattern, methods) in routes {
         if seen.contains(&h.id()) {
             continue;
         }
@@ -111,10 +145,13 @@ pub fn extract(file: &mut JsFile<'_>) {
                 || t.contains("subtle.sign")
                 || t.contains("subtle.importKey")
         });
-        let by_path = pattern.to_ascii_lowercase().contains("webhook")
-            || file.path.to_ascii_lowercase().contains("webhook");
+        let reads_only = !methods.is_empty()
+            && methods
+                .iter()
+                .all(|m| matches!(m.as_str(), "GET" | "HEAD" | "OPTIONS"));
+        let by_path = !pattern.is_empty() && receiver_path(&pattern, file.path) && !reads_only;
         let by_calls = verifies.iter().any(|(_, k)| *k != "custom" && *k != "hmac")
-            || hmac && scope_text.to_ascii_lowercase().contains("signature");
+            || hmac && SIGNATURE_HEADER.is_match(scope_text);
         if !by_path && !by_calls {
             continue;
         }
@@ -415,4 +452,35 @@ fn unmark_public(file: &mut JsFile<'_>, h: Node<'_>) {
             }
         }
     }
+}
+
+/// Top-level functions (declarations and `const f = (...) => ...`), exported or not.
+fn top_level_functions<'a>(file: &JsFile<'a>) -> Vec<Node<'a>> {
+    let mut out = Vec::new();
+    let mut cur = file.root.walk();
+    for c in file.root.named_children(&mut cur) {
+        let d = if c.kind() == "export_statement" {
+            match c.child_by_field_name("declaration") {
+                Some(d) => d,
+                None => continue,
+            }
+        } else {
+            c
+        };
+        match d.kind() {
+            "function_declaration" => out.push(d),
+            "lexical_declaration" | "variable_declaration" => {
+                let mut c2 = d.walk();
+                for v in d.named_children(&mut c2) {
+                    if let Some(val) = v.child_by_field_name("value").map(syntax::unwrap) {
+                        if syntax::is_function(val) {
+                            out.push(val);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
