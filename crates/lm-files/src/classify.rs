@@ -128,7 +128,7 @@ impl Classifier {
     /// buffer of at least [`sniff::HEAD_SIZE`] bytes; files are opened through `dirs`.
     pub fn file(&self, abs: &Path, info: FileInfo, head: &mut [u8], dirs: &mut DirCache) -> Item {
         let rel_path = self.relative(abs);
-        let rel = RelPath::from_path(rel_path);
+        let rel = record_path(rel_path);
         let size = info.size;
         if size > self.settings.max_filesize {
             return self.diagnostic(
@@ -208,6 +208,29 @@ impl Classifier {
         };
         self.item(os_bytes(rel_path), &Record::File(record), Some(size))
     }
+}
+
+/// The record form of a relative path: [`RelPath::from_path`], with a shortcut for the
+/// common case of a clean UTF-8 relative path (which it would return unchanged).
+fn record_path(p: &Path) -> RelPath {
+    #[cfg(unix)]
+    if let Some(s) = p.to_str() {
+        let clean = !s.is_empty()
+            && !s.starts_with('/')
+            && !s.starts_with("./")
+            && !s.ends_with('/')
+            && !s.ends_with("/.")
+            && s != "."
+            && !s.contains("//")
+            && !s.contains("/./");
+        if clean {
+            return RelPath {
+                path: s.to_string(),
+                path_bytes: None,
+            };
+        }
+    }
+    RelPath::from_path(p)
 }
 
 /// The raw bytes of a path (the sort key).
@@ -349,6 +372,26 @@ mod tests {
 
     fn record(item: &Item) -> serde_json::Value {
         serde_json::from_str(&item.line).unwrap()
+    }
+
+    #[test]
+    fn record_paths_match_the_contract_form() {
+        for p in [
+            "a/b.ts",
+            "./a/b.ts",
+            "a//b.ts",
+            "a/./b.ts",
+            "a/b/",
+            ".env",
+            "a/../b.ts",
+            "x",
+        ] {
+            assert_eq!(
+                record_path(Path::new(p)),
+                RelPath::from_path(Path::new(p)),
+                "{p}"
+            );
+        }
     }
 
     #[test]

@@ -100,6 +100,8 @@ pub struct PathView<'a> {
     pub name: &'a str,
     /// The lower-case extension, without the dot.
     pub ext: Option<String>,
+    /// The framework of the file's project, asked of the probe at most once.
+    framework: std::cell::OnceCell<Framework>,
 }
 
 impl<'a> PathView<'a> {
@@ -115,7 +117,15 @@ impl<'a> PathView<'a> {
             dirs,
             name,
             ext: crate::language::extension(name),
+            framework: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The framework of the project holding the file (asked of `probe` once).
+    fn framework(&self, probe: &dyn ProjectProbe) -> Framework {
+        *self
+            .framework
+            .get_or_init(|| probe.framework(&self.parent()))
     }
 
     fn has_dir(&self, d: &str) -> bool {
@@ -276,15 +286,15 @@ fn next_app_page(p: &PathView<'_>, _: &dyn ProjectProbe) -> bool {
 }
 
 fn next_project_module(p: &PathView<'_>, probe: &dyn ProjectProbe) -> bool {
-    p.ext_in(JS) && probe.framework(&p.parent()) == Framework::Next
+    p.ext_in(JS) && p.framework(probe) == Framework::Next
 }
 
 fn node_server_module(p: &PathView<'_>, probe: &dyn ProjectProbe) -> bool {
-    p.ext_in(JS) && probe.framework(&p.parent()) == Framework::NodeServer
+    p.ext_in(JS) && p.framework(probe) == Framework::NodeServer
 }
 
 fn browser_bundle_src(p: &PathView<'_>, probe: &dyn ProjectProbe) -> bool {
-    p.ext_in(JS) && p.has_dir("src") && probe.framework(&p.parent()) == Framework::BrowserBundle
+    p.ext_in(JS) && p.has_dir("src") && p.framework(probe) == Framework::BrowserBundle
 }
 
 /// `middleware.ts` at a project root or in `src/` (Next.js middleware), not files inside
@@ -294,7 +304,7 @@ fn root_middleware(p: &PathView<'_>, probe: &dyn ProjectProbe) -> bool {
     p.stem() == "middleware"
         && p.ext_in(JS)
         && matches!(p.dirs.last(), None | Some(&"src"))
-        && probe.framework(&p.parent()) != Framework::BrowserBundle
+        && p.framework(probe) != Framework::BrowserBundle
 }
 
 /// `api/` as a deployment folder (Vercel functions), not `src/api/` (browser-side API
