@@ -349,3 +349,25 @@ export async function DELETE(req) {
     assert_eq!(roles.len(), 1, "{roles:#?}");
     assert_eq!(roles[0].1.role.as_deref(), Some("admin"));
 }
+
+#[test]
+fn client_side_queries_by_url_params() {
+    let src = r#"
+import { useParams } from "react-router-dom";
+import { supabase } from "@/integrations/supabase/client";
+import { useAuth } from "@/hooks/useAuth";
+export default function ProjectPage() {
+  const { id } = useParams();
+  const { user } = useAuth();
+  useEffect(() => {
+    supabase.from("projects").select("*").eq("id", id).eq("owner_id", user.id).then(setProject);
+  }, [id]);
+  return null;
+}
+"#;
+    let f = facts_with_role("src/pages/ProjectPage.tsx", src, lm_core::Role::Client);
+    let (_, a) = db_accesses(&f)[0];
+    assert_eq!(a.client_kind, "anon");
+    assert_eq!(filter(a, "id").source, Provenance::Request);
+    assert_eq!(filter(a, "owner_id").source, Provenance::User);
+}

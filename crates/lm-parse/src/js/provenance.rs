@@ -296,6 +296,15 @@ fn call(file: &JsFile<'_>, n: Node<'_>, depth: u32) -> Provenance {
     if callee.kind() == "identifier" && USER_SOURCES.contains(&last) {
         return Provenance::User;
     }
+    if callee.kind() == "identifier"
+        && matches!(
+            last,
+            "useParams" | "useSearchParams" | "useLocalSearchParams" | "useRouter" | "useLocation"
+        )
+    {
+        // Browser URL state: whoever opens the page chooses it.
+        return Provenance::Request;
+    }
     if matches!(last, "get" | "var")
         && matches!(file.text(callee), "c.get" | "ctx.get" | "c.var")
         && syntax::arg(n, 0)
