@@ -140,3 +140,31 @@ cache.get("/x");
     let f = facts("server.js", src);
     assert!(routes(&f).is_empty(), "{:#?}", routes(&f));
 }
+
+#[test]
+fn routers_mounted_from_other_modules_are_not_middleware() {
+    let src = r#"
+import express from "express";
+import cors from "cors";
+import userRoutes from "./routes/user.routes";
+import { requireAuth } from "./middleware/auth";
+const app = express();
+app.use(cors());
+app.use("/users", userRoutes);
+app.use("/admin", requireAuth, adminRouter);
+"#;
+    let f = facts("src/app.ts", src);
+    let names: Vec<Vec<String>> = middlewares(&f)
+        .into_iter()
+        .map(|(_, m)| m.names.clone())
+        .collect();
+    assert_eq!(
+        names,
+        vec![vec!["cors".to_string()], vec!["requireAuth".to_string()]]
+    );
+    let (_, admin) = middlewares(&f)
+        .into_iter()
+        .find(|(_, m)| m.matcher == vec!["/admin".to_string()])
+        .unwrap();
+    assert!(admin.authenticates);
+}

@@ -184,6 +184,25 @@ pub fn middleware_name(file: &JsFile<'_>, n: Node<'_>) -> String {
     crate::ctx::shorten(file.text(n), 60)
 }
 
+/// True for a router mounted from another module (`app.use('/users', userRoutes)`):
+/// named like one, or imported from a `routes`/`router` module.
+fn is_router_name(file: &JsFile<'_>, name: &str) -> bool {
+    let l = name.to_ascii_lowercase();
+    if !l
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+    {
+        return false;
+    }
+    l.ends_with("routes")
+        || l.ends_with("router")
+        || l.ends_with("routers")
+        || file.import_of(name).is_some_and(|i| {
+            let s = i.source.to_ascii_lowercase();
+            s.contains("route") || s.contains("router") || s.contains("controller")
+        })
+}
+
 /// True when a middleware name or its same-file definition authenticates.
 pub fn authenticates(file: &JsFile<'_>, n: Node<'_>) -> bool {
     let n = syntax::unwrap(n);
@@ -419,7 +438,7 @@ pub fn run(file: &mut JsFile<'_>, flavor: Flavor) {
             }
             for f in &r.fns {
                 let t = file.text(syntax::unwrap(*f));
-                if apps.iter().any(|a| a.name == t) {
+                if apps.iter().any(|a| a.name == t) || is_router_name(file, t) {
                     continue; // a mounted router, not middleware
                 }
                 names.push(middleware_name(file, *f));
@@ -438,7 +457,7 @@ pub fn run(file: &mut JsFile<'_>, flavor: Flavor) {
             let mut rl = false;
             for f in &r.fns {
                 let t = file.text(syntax::unwrap(*f));
-                if apps.iter().any(|a| a.name == t) {
+                if apps.iter().any(|a| a.name == t) || is_router_name(file, t) {
                     continue;
                 }
                 let fu = syntax::unwrap(*f);
