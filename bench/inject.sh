@@ -66,6 +66,19 @@ echo "lm-inject adds $(echo "scale=1; 100 * ($both_c - $parse_c) / $parse_c" | b
   "on its own it costs $(echo "scale=1; 100 * $alone_c / $parse_c" | bc)% of lm-parse's CPU"
 echo "lm-inject alone: $(echo "scale=1; $bytes / 1048576 / $alone_w" | bc) MB/s of records"
 
+# A fact-heavy stream: the fixture apps' records (sinks on most lines of code)
+# repeated to about 50 MB, to measure lm-inject where it has work to do.
+heavy="$out/heavy.jsonl"
+"$bin/lm-files" "$repo/tests/fixtures/inject" | "$bin/lm-parse" > "$out/fixtures.jsonl"
+: > "$heavy"
+while [[ $(stat -c %s "$heavy") -lt 50000000 ]]; do cat "$out/fixtures.jsonl" >> "$heavy"; done
+hsinks=$(grep -c '"kind":"sink"' "$heavy" || true)
+hbytes=$(stat -c %s "$heavy")
+read -r heavy_w heavy_c <<<"$(measure "lm-inject (fact-heavy stream)" "'$bin/lm-inject' < '$heavy'")"
+echo "fact-heavy stream: $((hbytes / 1048576)) MB, $hsinks sink facts:" \
+  "$(echo "scale=1; $hbytes / 1048576 / $heavy_c" | bc) MB/s per CPU second," \
+  "$(echo "scale=0; $hsinks / $heavy_c" | bc) sink facts/s"
+
 mem=$( { /usr/bin/time -v "$bin/lm-inject" < "$out/parsed.jsonl" > "$out/inject.jsonl"; } 2>&1 \
   | awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}')
 findings=$(grep -c '"type":"finding"' "$out/inject.jsonl" || true)

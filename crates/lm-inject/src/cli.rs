@@ -37,6 +37,10 @@ pub struct Args {
     /// Report in test files too (as `info`).
     #[arg(long)]
     include_tests: bool,
+
+    /// Also report SQL text and HTML built from values of untraced origin (as `info`).
+    #[arg(long)]
+    audit: bool,
 }
 
 /// The clap command (for completions and man pages).
@@ -62,12 +66,13 @@ pub struct InjectHandler {
 impl InjectHandler {
     /// A handler; `config` names the configuration file, else it is looked for at the
     /// scan root of the first file record.
-    pub fn new(config: Option<PathBuf>, include_tests: bool) -> Self {
+    pub fn new(config: Option<PathBuf>, include_tests: bool, audit: bool) -> Self {
         InjectHandler {
             explicit_config: config,
             loaded: false,
             settings: InjectSettings {
                 include_tests,
+                audit,
                 ..Default::default()
             },
             exclude: None,
@@ -88,9 +93,10 @@ impl InjectHandler {
         }
         self.loaded = true;
         let config = Config::load(self.explicit_config.as_deref(), root)?;
-        let include_tests = self.settings.include_tests;
+        let (include_tests, audit) = (self.settings.include_tests, self.settings.audit);
         self.settings = config.section("inject")?;
         self.settings.include_tests |= include_tests;
+        self.settings.audit |= audit;
         let paths = config.paths()?;
         if !paths.exclude.is_empty() {
             let mut b = GlobSetBuilder::new();
@@ -234,7 +240,7 @@ impl Handler for InjectHandler {
 pub fn main() -> std::process::ExitCode {
     lm_core::cli::main_wrapper("lm-inject", || {
         let args = Args::parse();
-        let mut handler = InjectHandler::new(args.config, args.include_tests);
+        let mut handler = InjectHandler::new(args.config, args.include_tests, args.audit);
         if handler.explicit_config.is_some() {
             handler.load_config(None)?;
         }
@@ -254,7 +260,7 @@ mod tests {
         let mut out = Vec::new();
         {
             let mut writer = RecordWriter::new(&mut out);
-            let mut h = InjectHandler::new(None, false);
+            let mut h = InjectHandler::new(None, false, false);
             h.loaded = true;
             run(
                 &mut reader,

@@ -37,6 +37,9 @@ pub struct Context<'a> {
 /// The finding a sink fact deserves, if any (fingerprint not yet made unique).
 pub fn judge(fact: &Fact, sink: &Sink, cx: &Context<'_>) -> Option<Finding> {
     let origin = sink.source?;
+    if origin == Provenance::Unknown && cx.settings.is_some_and(|s| s.audit) {
+        return audit(fact, sink, cx);
+    }
     if !matches!(origin, Provenance::Request | Provenance::Database) {
         return None;
     }
@@ -205,6 +208,48 @@ pub fn judge(fact: &Fact, sink: &Sink, cx: &Context<'_>) -> Option<Finding> {
     Some(f)
 }
 
+/// Audit mode: SQL text or HTML built from a value of unknown origin.
+fn audit(fact: &Fact, sink: &Sink, cx: &Context<'_>) -> Option<Finding> {
+    let (rule, category, what) = match sink.sink.as_str() {
+        "sql" if !sink.api.contains(".or()") => {
+            ("inject.sql-audit", Category::InjectSql, "SQL text is built")
+        }
+        "html" if sink.api != "href" => ("inject.xss-audit", Category::InjectXss, "HTML is built"),
+        _ => return None,
+    };
+    if cx
+        .settings
+        .is_some_and(|s| s.disabled(rule, category.as_str()))
+    {
+        return None;
+    }
+    let message = format!(
+        "{what} from `{}`, whose origin was not traced, and reaches `{}` at line {}; \
+         check it cannot hold user data, or parameterise / escape it.",
+        one_line(&sink.expr),
+        one_line(&sink.api),
+        fact.line
+    );
+    let mut f = Finding::new(
+        rule,
+        category,
+        Severity::Info,
+        &fact.path,
+        fact.line,
+        message,
+    );
+    f.end_line = fact.end_line.max(fact.line);
+    f.column = fact.column;
+    f.path_bytes = fact.path_bytes.clone();
+    f.evidence = Some(one_line(&sink.expr));
+    f.fingerprint = fingerprint::fingerprint(&[rule, &fact.path, &sink.api, &sink.expr]);
+    f.details.insert("sink".into(), json!(sink.sink));
+    f.details.insert("api".into(), json!(sink.api));
+    f.details
+        .insert("source".into(), json!(Provenance::Unknown));
+    Some(f)
+}
+
 fn one_line(s: &str) -> String {
     let mut out: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if out.chars().count() > 100 {
@@ -326,11 +371,28 @@ mod tests {
     }
 
     #[test]
+    fn audit_mode_reports_unknown_origins_as_info() {
+        let (f, s) = fact(sql(Provenance::Unknown));
+        assert!(judge(&f, &s, &Context::default()).is_none());
+        let settings = InjectSettings {
+            audit: true,
+            ..Default::default()
+        };
+        let cx = Context {
+            settings: Some(&settings),
+            ..Default::default()
+        };
+        let finding = judge(&f, &s, &cx).unwrap();
+        assert_eq!(finding.rule, "inject.sql-audit");
+        assert_eq!(finding.severity, Severity::Info);
+    }
+
+    #[test]
     fn settings_disable_rules_and_name_sanitizers() {
         let settings = InjectSettings {
             sanitizers: vec!["cleanSql".into()],
             disable: vec!["inject.log".into()],
-            include_tests: false,
+            ..Default::default()
         };
         let cx = Context {
             settings: Some(&settings),

@@ -8,6 +8,8 @@
 //! disable = ["inject.log"]
 //! # report in test files too (skipped by default)
 //! include_tests = false
+//! # also report SQL and HTML sinks built from values of unknown origin (as `info`)
+//! audit = false
 //! ```
 
 use serde::Deserialize;
@@ -23,6 +25,10 @@ pub struct InjectSettings {
     pub disable: Vec<String>,
     /// Report in test files as well.
     pub include_tests: bool,
+    /// Also report SQL text and HTML built from values whose origin was not traced
+    /// (function parameters, imported helpers), as `info` findings (`inject.sql-audit`,
+    /// `inject.xss-audit`).
+    pub audit: bool,
 }
 
 impl InjectSettings {

@@ -8,7 +8,7 @@ use lm_core::fact::Provenance;
 use lm_core::Fact;
 use tree_sitter::Node;
 
-use super::taint::{kinds, SinkKind, Taint, Val};
+use super::taint::{kinds, sanitized_any, SinkKind, Taint, Val};
 use super::{sanitizer_mask, Facts};
 use crate::ctx::Ctx;
 
@@ -136,6 +136,8 @@ struct Summary {
     params: Vec<(usize, Taint)>,
     /// A source read inside the helper and returned.
     own: Option<Taint>,
+    /// Every return value is a constant.
+    all_const: bool,
 }
 
 /// A zod schema seen in the file.
@@ -439,7 +441,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 ) {
                     if let Some(obj) = f.child_by_field_name("object") {
                         let v = self.eval(obj);
-                        if v.is_tainted() {
+                        if v != Val::Unknown {
                             seed = Some(v.via("callback"));
                         }
                     }
@@ -1112,7 +1114,7 @@ impl<'c, 'a> Engine<'c, 'a> {
         }
         if let Some(mask) = sanitizer_mask(callee) {
             let v = arg_nodes.first().map(|a| self.eval(*a)).unwrap_or_default();
-            return v.sanitize(callee, mask);
+            return sanitized_any(v, callee, mask);
         }
         // Same-file helpers (one level).
         if func.kind() == "identifier" {
@@ -1322,6 +1324,8 @@ impl<'c, 'a> Engine<'c, 'a> {
         }
         if any {
             acc
+        } else if summary.all_const {
+            Val::Const
         } else {
             Val::Unknown
         }
@@ -1340,10 +1344,16 @@ impl<'c, 'a> Engine<'c, 'a> {
             }
             None => f.child_by_field_name("parameter").into_iter().collect(),
         };
-        let mut s = Summary::default();
+        let mut s = Summary {
+            all_const: true,
+            ..Default::default()
+        };
         let runs = params.len().clamp(1, 6);
         for marked in 0..runs {
             for r in self.summarize_once(f, &params, marked) {
+                if r != Val::Const {
+                    s.all_const = false;
+                }
                 if let Val::Tainted(t) = r {
                     match t.source_expr.strip_prefix(MARK).map(str::parse::<usize>) {
                         Some(Ok(i)) => {

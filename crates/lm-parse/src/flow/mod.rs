@@ -134,7 +134,8 @@ impl<'c, 'a> Facts<'c, 'a> {
                     Provenance::Sanitized | Provenance::Validated => 2,
                     _ => 3,
                 };
-                (p, Some(compact(&t.source_expr)), t.via.clone(), s, rank)
+                let expr = Some(compact(&t.source_expr)).filter(|e| !e.is_empty());
+                (p, expr, t.via.clone(), s, rank)
             }
         };
         let data = FactData::Sink(Sink {

@@ -8,7 +8,7 @@ use lm_core::fact::Provenance;
 use lm_core::Fact;
 use tree_sitter::Node;
 
-use super::taint::{kinds, SinkKind, Taint, Val};
+use super::taint::{kinds, sanitized_any, SinkKind, Taint, Val};
 use super::{sanitizer_mask, Facts};
 use crate::ctx::Ctx;
 
@@ -76,6 +76,8 @@ pub fn analyze(ctx: &Ctx<'_>) -> Vec<Fact> {
 struct Summary {
     params: Vec<(usize, Taint)>,
     own: Option<Taint>,
+    /// Every return value is a constant.
+    all_const: bool,
 }
 
 /// The kind of route a function is registered as.
@@ -817,7 +819,7 @@ impl<'c, 'a> Engine<'c, 'a> {
         }
         if let Some(mask) = sanitizer_mask(callee) {
             let v = first(self);
-            return v.sanitize(callee, mask);
+            return sanitized_any(v, callee, mask);
         }
         if callee == "re.sub" {
             let pat = pos.first().map(|p| self.text(*p)).unwrap_or("");
@@ -979,6 +981,8 @@ impl<'c, 'a> Engine<'c, 'a> {
         }
         if any {
             acc
+        } else if summary.all_const {
+            Val::Const
         } else {
             Val::Unknown
         }
@@ -995,9 +999,15 @@ impl<'c, 'a> Engine<'c, 'a> {
             }
             None => Vec::new(),
         };
-        let mut s = Summary::default();
+        let mut s = Summary {
+            all_const: true,
+            ..Default::default()
+        };
         for marked in 0..params.len().clamp(1, 6) {
             for r in self.summarize_once(f, &params, marked) {
+                if r != Val::Const {
+                    s.all_const = false;
+                }
                 if let Val::Tainted(t) = r {
                     match t.source_expr.strip_prefix(MARK).map(str::parse::<usize>) {
                         Some(Ok(i)) => {

@@ -256,6 +256,16 @@ impl Val {
     }
 }
 
+/// A sanitiser applied to any value: tainted values record it; untraced values become
+/// "sanitised, origin unknown" so that sinks report the sanitiser rather than an
+/// unknown source.
+pub fn sanitized_any(v: Val, name: &str, mask: u8) -> Val {
+    match v {
+        Val::Unknown => Val::taint(Taint::source(Provenance::Unknown, "").sanitized(name, mask)),
+        v => v.sanitize(name, mask),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
