@@ -110,6 +110,7 @@ fn next_app_reflected_stored_sql_and_email() {
         set(&[
             ("inject.xss", "app/search/page.tsx", 12),
             ("inject.sql", "app/api/posts/route.ts", 12),
+            ("inject.log", "app/api/posts/route.ts", 30),
             ("inject.xss-stored", "components/CommentList.tsx", 10),
             ("inject.xss-email", "app/posts/actions.ts", 15),
         ])
@@ -279,4 +280,34 @@ fn malformed_lines_are_reported_not_fatal_with_lenient() {
     assert!(recs.iter().any(|r| r["type"] == "diagnostic"));
     let strict = sh(&repo_root(), "lm-inject", b"not json\n");
     assert_eq!(strict.status.code(), Some(2));
+}
+
+/// The safe look-alikes are not missed: lm-parse sees their sinks and records why they
+/// are safe (validated, sanitised), and lm-inject reports nothing there.
+#[test]
+fn safe_look_alikes_are_seen_and_cleared() {
+    let recs = scan("express-notes", "");
+    let sink_at = |line: u64| {
+        recs.iter()
+            .find(|r| r["kind"] == "sink" && r["line"] == line)
+            .unwrap_or_else(|| panic!("no sink fact at line {line}"))
+    };
+    // `parseInt(req.params.id)` in a template literal
+    assert_eq!(sink_at(34)["source"], "validated");
+    assert_eq!(sink_at(34)["sanitizer"], "parseInt");
+    // `escapeHtml(req.params.id)` sent as HTML
+    assert_eq!(sink_at(36)["source"], "sanitized");
+    // structured log field
+    assert_eq!(sink_at(49)["source"], "sanitized");
+    let next = scan("next-blog", "");
+    let bio = next
+        .iter()
+        .find(|r| {
+            r["kind"] == "sink" && r["path"] == "components/CommentList.tsx" && r["line"] == 14
+        })
+        .expect("AuthorBio sink");
+    assert_eq!(bio["sanitizer"], "DOMPurify.sanitize");
+    assert!(findings(&next)
+        .iter()
+        .all(|f| f["line"] != 14 && f["line"] != 21));
 }
