@@ -168,3 +168,24 @@ app.use("/admin", requireAuth, adminRouter);
         .unwrap();
     assert!(admin.authenticates);
 }
+
+#[test]
+fn controllers_use_the_user_set_by_auth_middleware() {
+    let src = r#"
+import { Request, Response } from "express";
+import { getUserId } from "../utils/getUserId.js";
+import supabase from "../config/supabase.js";
+export const getBalances = async (req: Request, res: Response) => {
+  const authId = req.user?.id;
+  if (!authId) return res.status(401).json({ message: "Unauthorized" });
+  const userId = await getUserId(authId);
+  const { id: projectId } = req.params;
+  const { data } = await supabase.from("group_members").select("*").eq("project_id", projectId).eq("user_id", userId);
+  res.json(data);
+};
+"#;
+    let f = facts("src/controllers/balance.controller.ts", src);
+    let (_, a) = db_accesses(&f)[0];
+    assert_eq!(filter(a, "project_id").source, Provenance::Request);
+    assert_eq!(filter(a, "user_id").source, Provenance::User);
+}

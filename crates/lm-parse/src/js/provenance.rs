@@ -314,6 +314,17 @@ fn call(file: &JsFile<'_>, n: Node<'_>, depth: u32) -> Provenance {
         // Hono context variables set by auth middleware.
         return Provenance::User;
     }
+    if callee.kind() == "identifier" && last.to_ascii_lowercase().contains("user") {
+        // `getUserId(authId)`: a lookup keyed by the authenticated user stays theirs.
+        let args = syntax::args(n);
+        if !args.is_empty()
+            && args
+                .iter()
+                .any(|a| classify(file, *a, depth + 1) == Provenance::User)
+        {
+            return Provenance::User;
+        }
+    }
     if CONVERSIONS.contains(&last) {
         if let Some(a) = syntax::arg(n, 0) {
             return classify(file, a, depth + 1);
