@@ -31,7 +31,7 @@ impl Flavor {
     }
 }
 
-/// An app or router variable: `(name, is_router, base path)`.
+/// An app or router variable created in this file, with the base path set on creation.
 #[derive(Debug, Clone)]
 pub struct AppVar {
     /// Variable name.

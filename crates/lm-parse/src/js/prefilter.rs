@@ -1,5 +1,6 @@
 //! A byte-level prefilter: which JavaScript/TypeScript files can hold anything the
-//! extractors look for. Most dependency code holds none of it and is never parsed.
+//! extractors of this module look for (the flow extractor has its own; a file is parsed
+//! when either wants it). Most dependency code holds none of it and is never parsed.
 
 use std::sync::LazyLock;
 
