@@ -12,8 +12,8 @@ use regex::Regex;
 use tree_sitter::Node;
 
 use super::model::{
-    enclosing_function, guarded_if, keyword, last_segment, positional, stops, string_list,
-    string_value, Binding, PyFile,
+    guarded_if, keyword, last_segment, positional, stops, string_list, string_value, Binding,
+    PyFile,
 };
 use super::{fact_in_scope, Handlers};
 use crate::Extraction;
@@ -387,7 +387,7 @@ pub fn bound_var(file: &PyFile<'_>, n: Node<'_>) -> Option<String> {
 pub fn extract(file: &PyFile<'_>, handlers: &Handlers, out: &mut Extraction) {
     let ctx = file.ctx;
     for c in &file.calls {
-        let Some(func) = enclosing_function(c.node) else {
+        let Some(func) = file.enclosing_fn(c.node) else {
             continue;
         };
         let callee = ctx.text(c.callee);
@@ -490,15 +490,20 @@ const ROLE_ATTRS: &[&str] = &[
 /// secret-header comparisons, inside functions.
 fn walk_guards(file: &PyFile<'_>, handlers: &Handlers, root: Node<'_>, out: &mut Extraction) {
     let ctx = file.ctx;
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        let mut cur = n.walk();
-        let children: Vec<Node<'_>> = n.named_children(&mut cur).collect();
-        stack.extend(children.into_iter().rev());
-        if enclosing_function(n).is_none() {
+    // (node, inside a function)
+    let mut stack = vec![(root, false)];
+    let mut cur = root.walk();
+    while let Some((n, in_fn)) = stack.pop() {
+        let child_in_fn = in_fn || n.kind() == "function_definition";
+        let at = stack.len();
+        stack.extend(n.named_children(&mut cur).map(|c| (c, child_in_fn)));
+        stack[at..].reverse();
+        if !in_fn {
             continue;
         }
-        if session_guard(file, n, out) {
+        if matches!(n.kind(), "call" | "subscript" | "comparison_operator")
+            && session_guard(file, n, out)
+        {
             continue;
         }
         match n.kind() {
@@ -507,6 +512,11 @@ fn walk_guards(file: &PyFile<'_>, handlers: &Handlers, root: Node<'_>, out: &mut
                     .child_by_field_name("attribute")
                     .map(|a| ctx.text(a))
                     .unwrap_or("");
+                if !matches!(attr, "is_authenticated" | "is_anonymous")
+                    && !ROLE_ATTRS.contains(&attr)
+                {
+                    continue;
+                }
                 let Some((_, enforced)) = guarded_if(ctx, n) else {
                     continue;
                 };
@@ -580,7 +590,7 @@ fn walk_guards(file: &PyFile<'_>, handlers: &Handlers, root: Node<'_>, out: &mut
                     }),
                 ));
             }
-            "comparison_operator" if !from_request(file, handlers, n) => comparison(file, n, out),
+            "comparison_operator" => comparison(file, handlers, n, out),
             _ => {}
         }
     }
@@ -673,7 +683,7 @@ fn from_request(file: &PyFile<'_>, handlers: &Handlers, n: Node<'_>) -> bool {
     })
 }
 
-fn comparison(file: &PyFile<'_>, n: Node<'_>, out: &mut Extraction) {
+fn comparison(file: &PyFile<'_>, handlers: &Handlers, n: Node<'_>, out: &mut Extraction) {
     let ctx = file.ctx;
     let text = ctx.text(n);
     let lower = text.to_ascii_lowercase();
@@ -690,7 +700,7 @@ fn comparison(file: &PyFile<'_>, n: Node<'_>, out: &mut Extraction) {
             )
         })
     });
-    let roleish = roleish && !chat_role;
+    let roleish = roleish && !chat_role && !from_request(file, handlers, n);
     if roleish {
         let role = operands.iter().find_map(|o| {
             string_value(ctx, *o).or_else(|| string_list(ctx, *o).into_iter().next())

@@ -16,9 +16,7 @@
 use lm_core::fact::{DbAccess, DbClient, DbFilter, FactData};
 use tree_sitter::Node;
 
-use super::model::{
-    enclosing_function, keyword, last_segment, positional, string_value, Binding, PyFile,
-};
+use super::model::{keyword, last_segment, positional, string_value, Binding, PyFile};
 use super::{handler_of, provenance, Handlers};
 use crate::Extraction;
 
@@ -246,7 +244,7 @@ fn clients(file: &PyFile<'_>, out: &mut Extraction) {
                 cur = cur.parent()?;
             }
             if cur.kind() == "return_statement" {
-                let f = enclosing_function(cur)?;
+                let f = file.enclosing_fn(cur)?;
                 return f
                     .child_by_field_name("name")
                     .map(|n| format!("{}()", ctx.text(n)));
@@ -397,10 +395,10 @@ fn emit_chain(
     }
     // A query built in steps: `q = sb.table("t").select("*")`, then `q = q.eq(...)`.
     if let Some(var) = super::auth::bound_var(file, outer) {
-        let func = enclosing_function(outer).map(|f| f.id());
+        let func = file.enclosing_fn(outer).map(|f| f.id());
         for c in &file.calls {
             if c.node.start_byte() <= outer.end_byte()
-                || enclosing_function(c.node).map(|f| f.id()) != func
+                || file.enclosing_fn(c.node).map(|f| f.id()) != func
             {
                 continue;
             }
@@ -648,11 +646,11 @@ fn dict_filters(
     let ctx = file.ctx;
     let mut n = n;
     if n.kind() == "identifier" {
-        let func = enclosing_function(n);
+        let func = file.enclosing_fn(n);
         if let Some((_, r)) = file.assignments.iter().rev().find(|(l, _)| {
             l.start_byte() < n.start_byte()
                 && ctx.text(*l) == ctx.text(n)
-                && enclosing_function(*l).map(|f| f.id()) == func.map(|f| f.id())
+                && file.enclosing_fn(*l).map(|f| f.id()) == func.map(|f| f.id())
         }) {
             if r.kind() == "dictionary" {
                 n = *r;
@@ -699,11 +697,11 @@ fn constructed(
     let ctx = file.ctx;
     let mut call = arg;
     if arg.kind() == "identifier" {
-        let func = enclosing_function(arg);
+        let func = file.enclosing_fn(arg);
         if let Some((_, r)) = file.assignments.iter().rev().find(|(l, _)| {
             l.start_byte() < arg.start_byte()
                 && ctx.text(*l) == ctx.text(arg)
-                && enclosing_function(*l).map(|f| f.id()) == func.map(|f| f.id())
+                && file.enclosing_fn(*l).map(|f| f.id()) == func.map(|f| f.id())
         }) {
             call = *r;
         }
@@ -816,11 +814,11 @@ fn sql_text<'a>(file: &PyFile<'a>, n: Node<'a>, depth: u32) -> Option<(String, V
         }
         "identifier" => {
             let name = ctx.text(n);
-            let func = enclosing_function(n).map(|f| f.id());
+            let func = file.enclosing_fn(n).map(|f| f.id());
             let local = file.assignments.iter().rev().find(|(l, _)| {
                 l.start_byte() < n.start_byte()
                     && ctx.text(*l) == name
-                    && enclosing_function(*l).map(|f| f.id()) == func
+                    && file.enclosing_fn(*l).map(|f| f.id()) == func
             });
             let v = local
                 .map(|(_, r)| *r)
@@ -836,11 +834,11 @@ fn params<'a>(file: &PyFile<'a>, n: Node<'a>) -> (Vec<Node<'a>>, Vec<(String, No
     let ctx = file.ctx;
     let mut n = n;
     if n.kind() == "identifier" {
-        let func = enclosing_function(n).map(|f| f.id());
+        let func = file.enclosing_fn(n).map(|f| f.id());
         if let Some((_, r)) = file.assignments.iter().rev().find(|(l, _)| {
             l.start_byte() < n.start_byte()
                 && ctx.text(*l) == ctx.text(n)
-                && enclosing_function(*l).map(|f| f.id()) == func
+                && file.enclosing_fn(*l).map(|f| f.id()) == func
         }) {
             n = *r;
         }

@@ -92,19 +92,15 @@ pub fn fact_in_scope(ctx: &Ctx<'_>, n: Node<'_>, scope: &str, data: FactData) ->
 fn functions(file: &PyFile<'_>, out: &mut Extraction) {
     let ctx = file.ctx;
     for &f in &file.functions {
-        if model::enclosing_function(f).is_some() {
+        if file.enclosing_fn(f).is_some() {
             continue;
         }
         let Some(name) = f.child_by_field_name("name") else {
             continue;
         };
         let name = ctx.text(name).to_string();
-        let range = f.byte_range();
         let mut calls: Vec<String> = Vec::new();
-        for c in &file.calls {
-            if c.node.start_byte() < range.start || c.node.end_byte() > range.end {
-                continue;
-            }
+        for c in file.calls_in(f) {
             let t = ctx.text(c.callee);
             if t.len() <= 80 && !t.contains(['\n', '(']) && !calls.iter().any(|x| x == t) {
                 calls.push(t.to_string());

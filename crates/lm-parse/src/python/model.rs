@@ -69,10 +69,14 @@ pub struct PyFile<'a> {
     pub calls: Vec<Call<'a>>,
     /// Every function definition, in source order.
     pub functions: Vec<Node<'a>>,
+    /// For each of `functions`, the index of the function that encloses it.
+    fn_parent: Vec<Option<usize>>,
     /// Decorated functions: (decorated_definition, function_definition).
     pub decorated: Vec<(Node<'a>, Node<'a>)>,
     /// Decorated classes: (decorated_definition, class_definition).
     pub decorated_classes: Vec<(Node<'a>, Node<'a>)>,
+    /// Environment reads: (read expression, name string node, accessor).
+    pub env_reads: Vec<(Node<'a>, Node<'a>, &'static str)>,
     /// Every assignment (left, right), in source order.
     pub assignments: Vec<(Node<'a>, Node<'a>)>,
 }
@@ -91,85 +95,75 @@ impl<'a> PyFile<'a> {
             module_values: HashMap::new(),
             calls: Vec::new(),
             functions: Vec::new(),
+            fn_parent: Vec::new(),
             decorated: Vec::new(),
             decorated_classes: Vec::new(),
             assignments: Vec::new(),
+            env_reads: Vec::new(),
         };
 
+        let k = q.captures;
         let mut cursor = QueryCursor::new();
-        let (ci, cf) = (
-            query::capture(&q.imports, "import")?,
-            query::capture(&q.imports, "import_from")?,
-        );
-        let mut it = cursor.matches(&q.imports, root, src);
+        let mut it = cursor.matches(&q.all, root, src);
         while let Some(m) = it.next() {
-            for c in m.captures {
-                if c.index == ci {
-                    file.read_import(c.node);
-                } else if c.index == cf {
-                    file.read_import_from(c.node);
+            let get = |i: u32| m.captures.iter().find(|c| c.index == i).map(|c| c.node);
+            if let Some(n) = get(k.import) {
+                file.read_import(n);
+            } else if let Some(n) = get(k.import_from) {
+                file.read_import_from(n);
+            } else if let (Some(node), Some(callee), Some(args)) =
+                (get(k.call), get(k.callee), get(k.args))
+            {
+                file.calls.push(Call { node, callee, args });
+            } else if let (Some(l), Some(r)) = (get(k.left), get(k.right)) {
+                file.assignments.push((l, r));
+            } else if let (Some(d), Some(f)) = (get(k.decorated), get(k.decorated_function)) {
+                file.decorated.push((d, f));
+            } else if let Some(f) = get(k.function) {
+                file.functions.push(f);
+            } else if let (Some(d), Some(c)) =
+                (get(k.decorated_class), get(k.decorated_class_class))
+            {
+                file.decorated_classes.push((d, c));
+            } else if let Some(name) = get(k.env_name) {
+                let reads = [
+                    (k.subscript_read, "os.environ"),
+                    (k.get_read, "os.environ.get"),
+                    (k.getenv_read, "os.getenv"),
+                ];
+                if let Some((node, accessor)) =
+                    reads.iter().find_map(|(i, a)| get(*i).map(|n| (n, *a)))
+                {
+                    file.env_reads.push((node, name, accessor));
                 }
             }
         }
-
-        let (cd, cdf, cfn, cdc, cdcc) = (
-            query::capture(&q.definitions, "decorated")?,
-            query::capture(&q.definitions, "decorated.function")?,
-            query::capture(&q.definitions, "function")?,
-            query::capture(&q.definitions, "decorated_class")?,
-            query::capture(&q.definitions, "decorated_class.class")?,
-        );
-        let mut it = cursor.matches(&q.definitions, root, src);
-        while let Some(m) = it.next() {
-            let dec = m.captures.iter().find(|c| c.index == cd).map(|c| c.node);
-            let f = m.captures.iter().find(|c| c.index == cdf).map(|c| c.node);
-            if let (Some(d), Some(f)) = (dec, f) {
-                file.decorated.push((d, f));
-            }
-            if let Some(f) = m.captures.iter().find(|c| c.index == cfn) {
-                file.functions.push(f.node);
-            }
-            let dc = m.captures.iter().find(|c| c.index == cdc).map(|c| c.node);
-            let class = m.captures.iter().find(|c| c.index == cdcc).map(|c| c.node);
-            if let (Some(d), Some(c)) = (dc, class) {
-                file.decorated_classes.push((d, c));
-            }
-        }
-
-        let (cc, ccallee, cargs) = (
-            query::capture(&q.calls, "call")?,
-            query::capture(&q.calls, "callee")?,
-            query::capture(&q.calls, "args")?,
-        );
-        let mut it = cursor.matches(&q.calls, root, src);
-        while let Some(m) = it.next() {
-            let get = |i: u32| m.captures.iter().find(|c| c.index == i).map(|c| c.node);
-            if let (Some(node), Some(callee), Some(args)) = (get(cc), get(ccallee), get(cargs)) {
-                file.calls.push(Call { node, callee, args });
-            }
-        }
+        // Imports are read in one pass with everything else; names bound later in the
+        // file still resolve because classification happens below.
         file.calls.sort_by_key(|c| c.node.start_byte());
-
-        let (cl, cr) = (
-            query::capture(&q.assignments, "left")?,
-            query::capture(&q.assignments, "right")?,
-        );
-        let mut it = cursor.matches(&q.assignments, root, src);
-        while let Some(m) = it.next() {
-            let get = |i: u32| m.captures.iter().find(|c| c.index == i).map(|c| c.node);
-            if let (Some(l), Some(r)) = (get(cl), get(cr)) {
-                file.assignments.push((l, r));
+        file.functions.sort_by_key(|f| f.start_byte());
+        file.decorated.sort_by_key(|(d, _)| d.start_byte());
+        // Nesting of functions, from their (properly nested) byte ranges.
+        let mut open: Vec<usize> = Vec::new();
+        for (i, f) in file.functions.iter().enumerate() {
+            while open
+                .last()
+                .is_some_and(|&j| file.functions[j].end_byte() < f.end_byte())
+            {
+                open.pop();
             }
+            file.fn_parent.push(open.last().copied());
+            open.push(i);
         }
         file.assignments.sort_by_key(|(l, _)| l.start_byte());
         for (l, r) in file.assignments.clone() {
             let name = ctx.text(l).to_string();
-            if is_simple_target(l) && enclosing_function(l).is_none() {
+            if is_simple_target(l) && file.enclosing_fn(l).is_none() {
                 file.module_values.insert(name.clone(), r);
             }
             if is_simple_target(l) {
                 if let Some(b) = file.classify(r) {
-                    if enclosing_function(l).is_none() {
+                    if file.enclosing_fn(l).is_none() {
                         file.bindings.insert(name, (b, r));
                     } else {
                         file.local_bindings
@@ -240,6 +234,36 @@ impl<'a> PyFile<'a> {
             self.imports
                 .insert(local.to_string(), format!("{module}.{orig}"));
         }
+    }
+
+    /// The calls inside `n`, in source order (calls are sorted by start byte).
+    pub fn calls_in(&self, n: Node<'_>) -> &[Call<'a>] {
+        let (start, end) = (n.start_byte(), n.end_byte());
+        let from = self.calls.partition_point(|c| c.node.start_byte() < start);
+        let to = self.calls.partition_point(|c| c.node.start_byte() < end);
+        &self.calls[from..to.max(from)]
+    }
+
+    /// The innermost function definition containing `n` (not `n` itself): like
+    /// [`enclosing_function`], without walking up the tree (`Node::parent` walks down
+    /// from the root each time).
+    pub fn enclosing_fn(&self, n: Node<'a>) -> Option<Node<'a>> {
+        let (s, e) = (n.start_byte(), n.end_byte());
+        let mut i = self.functions.partition_point(|f| f.start_byte() <= s);
+        let mut cur = i.checked_sub(1);
+        i = 0;
+        while let Some(j) = cur {
+            let f = self.functions[j];
+            if f.end_byte() >= e && f.id() != n.id() {
+                return Some(f);
+            }
+            cur = self.fn_parent[j];
+            i += 1;
+            if i > 256 {
+                break;
+            }
+        }
+        None
     }
 
     /// True when the file imports from `module` (or a submodule of it).
@@ -419,10 +443,10 @@ impl<'a> PyFile<'a> {
         let t = self.ctx.text(receiver);
         // The last binding of the name earlier in the same function.
         if let Some(locals) = self.local_bindings.get(t) {
-            let func = enclosing_function(receiver).map(|f| f.id());
+            let func = self.enclosing_fn(receiver).map(|f| f.id());
             let found = locals.iter().rev().find(|(_, v)| {
                 v.start_byte() < receiver.start_byte()
-                    && enclosing_function(*v).map(|f| f.id()) == func
+                    && self.enclosing_fn(*v).map(|f| f.id()) == func
             });
             if let Some((b, _)) = found {
                 return Some(b);
@@ -430,7 +454,8 @@ impl<'a> PyFile<'a> {
         }
         if let Some((b, v)) = self.bindings.get(t) {
             // A binding local to another function does not reach here.
-            let local_elsewhere = enclosing_function(*v)
+            let local_elsewhere = self
+                .enclosing_fn(*v)
                 .is_some_and(|f| !f.byte_range().contains(&receiver.start_byte()));
             if !local_elsewhere {
                 return Some(b);

@@ -8,7 +8,7 @@ use lm_core::fact::Provenance;
 use tree_sitter::Node;
 
 use super::auth::yields_user;
-use super::model::{enclosing_function, last_segment, PyFile};
+use super::model::{last_segment, PyFile};
 use super::{handler_of, Handlers};
 
 /// The provenance of expression `n`.
@@ -145,12 +145,12 @@ fn identifier(file: &PyFile<'_>, handlers: &Handlers, n: Node<'_>, depth: u32) -
         }
     }
     // The last assignment to `name` before `n` in the same function.
-    let func = enclosing_function(n);
+    let func = file.enclosing_fn(n);
     let found = file.assignments.iter().rev().find(|(l, _)| {
         l.start_byte() < n.start_byte()
             && l.kind() == "identifier"
             && ctx.text(*l) == name
-            && enclosing_function(*l).map(|f| f.id()) == func.map(|f| f.id())
+            && file.enclosing_fn(*l).map(|f| f.id()) == func.map(|f| f.id())
     });
     if let Some((_, r)) = found {
         return resolve(file, handlers, *r, depth + 1);
@@ -162,11 +162,11 @@ fn identifier(file: &PyFile<'_>, handlers: &Handlers, n: Node<'_>, depth: u32) -
 }
 
 fn assigned_before(file: &PyFile<'_>, n: Node<'_>, name: &str) -> bool {
-    let func = enclosing_function(n);
+    let func = file.enclosing_fn(n);
     file.assignments.iter().any(|(l, _)| {
         l.start_byte() < n.start_byte()
             && l.kind() == "identifier"
             && file.ctx.text(*l) == name
-            && enclosing_function(*l).map(|f| f.id()) == func.map(|f| f.id())
+            && file.enclosing_fn(*l).map(|f| f.id()) == func.map(|f| f.id())
     })
 }

@@ -1,15 +1,12 @@
 //! Environment reads, webhooks, external calls, CORS and app-wide middleware in Python.
 
 use lm_core::fact::{Cors, EnvRead, ExternalCall, FactData, Middleware, Webhook};
-use tree_sitter::{Node, QueryCursor, StreamingIterator};
+use tree_sitter::Node;
 
 use super::auth::{is_auth_name, origin_value};
 use super::fastapi::decorator_exprs;
-use super::model::{
-    enclosing_function, keyword, last_segment, positional, string_list, string_value, Binding,
-    PyFile,
-};
-use super::{handler_of, query, Handlers};
+use super::model::{keyword, last_segment, positional, string_list, string_value, Binding, PyFile};
+use super::{handler_of, Handlers};
 use crate::Extraction;
 
 /// Runs the service extractors.
@@ -22,50 +19,25 @@ pub fn extract(file: &PyFile<'_>, handlers: &Handlers, out: &mut Extraction) {
 
 fn env_reads(file: &PyFile<'_>, out: &mut Extraction) {
     let ctx = file.ctx;
-    let Some(q) = query::get() else { return };
-    let q = &q.env;
-    let names = [
-        ("subscript_read", "os.environ"),
-        ("get_read", "os.environ.get"),
-        ("getenv_read", "os.getenv"),
-    ];
-    let Some(name_idx) = query::capture(q, "name") else {
-        return;
-    };
-    let mut cursor = QueryCursor::new();
-    let mut it = cursor.matches(q, ctx.tree.root_node(), ctx.src.as_bytes());
-    while let Some(m) = it.next() {
-        let Some(name) = m
-            .captures
-            .iter()
-            .find(|c| c.index == name_idx)
-            .and_then(|c| string_value(ctx, c.node))
-        else {
+    for &(node, name, accessor) in &file.env_reads {
+        let Some(name) = string_value(ctx, name) else {
             continue;
         };
-        for (cap, accessor) in names {
-            let Some(idx) = query::capture(q, cap) else {
-                continue;
-            };
-            let Some(node) = m.captures.iter().find(|c| c.index == idx).map(|c| c.node) else {
-                continue;
-            };
-            // `x.environ[...]` for some other `x` is not the process environment.
-            let head = ctx.text(node).split(['.', '[', '(']).next().unwrap_or("");
-            let ok = head == "os"
-                || (head == "environ" || head == "getenv") && file.origin(head).starts_with("os");
-            if !ok {
-                continue;
-            }
-            out.facts.push(ctx.fact(
-                node,
-                FactData::EnvRead(EnvRead {
-                    name: name.clone(),
-                    context: "server".into(),
-                    accessor: accessor.into(),
-                }),
-            ));
+        // `x.environ[...]` for some other `x` is not the process environment.
+        let head = ctx.text(node).split(['.', '[', '(']).next().unwrap_or("");
+        let ok = head == "os"
+            || (head == "environ" || head == "getenv") && file.origin(head).starts_with("os");
+        if !ok {
+            continue;
         }
+        out.facts.push(ctx.fact(
+            node,
+            FactData::EnvRead(EnvRead {
+                name,
+                context: "server".into(),
+                accessor: accessor.into(),
+            }),
+        ));
     }
 }
 
@@ -330,9 +302,9 @@ fn cors_and_middleware(file: &PyFile<'_>, out: &mut Extraction) {
             None if value.to_ascii_lowercase().contains("origin") => "reflect".into(),
             None => ctx.short(*r, 60),
         };
-        let func = enclosing_function(*l);
+        let func = file.enclosing_fn(*l);
         let credentials = file.assignments.iter().any(|(l2, r2)| {
-            enclosing_function(*l2).map(|f| f.id()) == func.map(|f| f.id())
+            file.enclosing_fn(*l2).map(|f| f.id()) == func.map(|f| f.id())
                 && l2
                     .child_by_field_name("subscript")
                     .and_then(|k| string_value(ctx, k))
@@ -372,7 +344,7 @@ fn resolve_list(file: &PyFile<'_>, n: Node<'_>) -> Vec<String> {
 fn webhooks(file: &PyFile<'_>, handlers: &Handlers, out: &mut Extraction) {
     let ctx = file.ctx;
     for &func in &file.functions {
-        if enclosing_function(func).is_some() {
+        if file.enclosing_fn(func).is_some() {
             continue;
         }
         let name = func
@@ -383,12 +355,7 @@ fn webhooks(file: &PyFile<'_>, handlers: &Handlers, out: &mut Extraction) {
         let pattern = handler
             .map(|h| h.pattern.to_ascii_lowercase())
             .unwrap_or_default();
-        let range = func.byte_range();
-        let calls: Vec<_> = file
-            .calls
-            .iter()
-            .filter(|c| range.contains(&c.node.start_byte()))
-            .collect();
+        let calls: Vec<_> = file.calls_in(func).iter().collect();
         let body_text = ctx.text(func);
         let lower = body_text.to_ascii_lowercase();
 
