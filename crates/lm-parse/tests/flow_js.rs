@@ -536,3 +536,30 @@ export function Share({ slug }) {
         .collect();
     assert_eq!(risky, vec![13], "{s:#?}");
 }
+
+#[test]
+fn checked_schemes_are_safe_to_navigate_to() {
+    let src = r#"
+'use client';
+export default function Login() {
+  const searchParams = useSearchParams();
+  const redirectParam = searchParams.get('redirect');
+  const candidate = new URL(redirectParam);
+  if (candidate.protocol === 'https:') {
+    window.location.assign(candidate.toString());
+  }
+  const next = searchParams.get('next');
+  if (next && next.startsWith('/')) {
+    window.location.href = next;
+  }
+  window.location.href = searchParams.get('back');
+  return null;
+}
+"#;
+    let s = dangerous("app/login/page.tsx", src, "redirect");
+    assert_eq!(
+        s.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
+        vec![14],
+        "{s:#?}"
+    );
+}

@@ -373,6 +373,11 @@ impl<'c, 'a> Engine<'c, 'a> {
                 self.visit_call_children(node);
                 self.call_sink(node);
                 self.setter_call(node);
+                self.scheme_check_call(node);
+            }
+            "binary_expression" => {
+                self.visit_children(node);
+                self.scheme_check_comparison(node);
             }
             "new_expression" => {
                 self.visit_children(node);
@@ -1889,6 +1894,70 @@ impl<'c, 'a> Engine<'c, 'a> {
             match list.iter_mut().find(|(k, _)| *k == key) {
                 Some(slot) => slot.1 = std::mem::take(&mut slot.1).join(val),
                 None => list.push((key, val)),
+            }
+        }
+    }
+
+    /// `url.protocol === 'https:'`: the variable's scheme was checked, so it no longer
+    /// reaches navigation sinks as attacker-chosen (flow-insensitive, precision first).
+    fn scheme_check_comparison(&mut self, node: Node<'a>) {
+        let op = node
+            .child_by_field_name("operator")
+            .map(|o| self.text(o))
+            .unwrap_or("");
+        if !matches!(op, "===" | "==" | "!==" | "!=") {
+            return;
+        }
+        for side in ["left", "right"] {
+            let Some(m) = node.child_by_field_name(side) else {
+                continue;
+            };
+            if m.kind() != "member_expression" {
+                continue;
+            }
+            let prop = m.child_by_field_name("property").map(|p| self.text(p));
+            if prop != Some("protocol") {
+                continue;
+            }
+            if let Some(obj) = m
+                .child_by_field_name("object")
+                .filter(|o| o.kind() == "identifier")
+            {
+                self.mark_scheme_checked(self.text(obj));
+            }
+        }
+    }
+
+    /// `next.startsWith('/')`, `url.startsWith('https://')`: a scheme or path check.
+    fn scheme_check_call(&mut self, node: Node<'a>) {
+        let Some(f) = node.child_by_field_name("function") else {
+            return;
+        };
+        if f.kind() != "member_expression" {
+            return;
+        }
+        if f.child_by_field_name("property").map(|p| self.text(p)) != Some("startsWith") {
+            return;
+        }
+        let Some(obj) = f
+            .child_by_field_name("object")
+            .filter(|o| o.kind() == "identifier")
+        else {
+            return;
+        };
+        let Some(arg) = first_arg(node).filter(|a| a.kind() == "string") else {
+            return;
+        };
+        let prefix = unquote(self.text(arg));
+        if prefix.starts_with("http") || prefix.starts_with('/') {
+            self.mark_scheme_checked(self.text(obj));
+        }
+    }
+
+    fn mark_scheme_checked(&mut self, name: &str) {
+        if let Some(v) = self.lookup(name).cloned() {
+            if v.is_tainted() {
+                self.assign(name, v.sanitize("scheme check", kinds::URL));
             }
         }
     }
