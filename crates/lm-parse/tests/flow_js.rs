@@ -563,3 +563,42 @@ export default function Login() {
         "{s:#?}"
     );
 }
+
+#[test]
+fn sinks_inside_same_file_helpers_are_reported_at_the_call() {
+    let src = r#"
+async function runQuery(sql) {
+  const client = await pool.connect();
+  try {
+    return await client.query(sql);
+  } finally {
+    client.release();
+  }
+}
+function render(el, html) {
+  el.innerHTML = html;
+}
+app.get('/p', async (req, res) => {
+  const rows = await runQuery(`SELECT * FROM posts WHERE slug = '${req.query.slug}'`);
+  render(document.body, `<h1>${req.query.title}</h1>`);
+  render(document.body, '<h1>static</h1>');
+  res.json(rows);
+});
+"#;
+    let s = sinks("server.js", src);
+    let got: Vec<(u64, &str, Option<Provenance>)> = s
+        .iter()
+        .map(|(l, s)| (*l, s.api.as_str(), s.source))
+        .collect();
+    assert!(
+        got.contains(&(14, "runQuery() → client.query", Some(Provenance::Request))),
+        "{s:#?}"
+    );
+    assert!(
+        got.contains(&(15, "render() → innerHTML", Some(Provenance::Request))),
+        "{s:#?}"
+    );
+    assert!(s
+        .iter()
+        .all(|(_, s)| !s.source_expr.as_deref().unwrap_or("").contains('\u{0}')));
+}

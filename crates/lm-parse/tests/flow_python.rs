@@ -225,3 +225,48 @@ def x():
     let h = dangerous("errors.py", src, "html");
     assert_eq!(h.iter().map(|(l, _)| *l).collect::<Vec<_>>(), vec![15]);
 }
+
+#[test]
+fn sinks_inside_same_file_helpers_are_reported_at_the_call() {
+    let src = r#"
+import sqlite3
+from flask import Flask, request
+
+app = Flask(__name__)
+
+def execute_read_query(connection, query):
+    cursor = connection.cursor()
+    cursor.execute(query)
+    return cursor.fetchall()
+
+def run(query):
+    conn = sqlite3.connect("app.db")
+    conn.execute(query)
+
+@app.route("/users")
+def users():
+    conn = sqlite3.connect("app.db")
+    name = request.args.get("name")
+    rows = execute_read_query(conn, f"SELECT * FROM users WHERE name = '{name}'")
+    run(f"DELETE FROM sessions WHERE user = '{name}'")
+    execute_read_query(conn, "SELECT * FROM users")
+    return {"rows": rows}
+"#;
+    let s = dangerous("app.py", src, "sql");
+    let got: Vec<(u64, &str)> = s.iter().map(|(l, s)| (*l, s.api.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![
+            (20, "execute_read_query() → cursor.execute"),
+            (21, "run() → conn.execute")
+        ],
+        "{:#?}",
+        sinks("app.py", src)
+    );
+    // No fact leaks the helper's internal parameter markers.
+    assert!(sinks("app.py", src).iter().all(|(_, s)| !s
+        .source_expr
+        .as_deref()
+        .unwrap_or("")
+        .contains('\u{0}')));
+}

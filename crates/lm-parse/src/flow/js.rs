@@ -138,6 +138,8 @@ struct Summary {
     own: Option<Taint>,
     /// Every return value is a constant.
     all_const: bool,
+    /// Sinks inside the helper reached by a parameter: (index, family, api, path).
+    sinks: Vec<(usize, SinkKind, String, Taint)>,
 }
 
 /// A zod schema seen in the file.
@@ -161,6 +163,8 @@ struct Engine<'c, 'a> {
     /// In a helper summary: no facts, returns collected.
     summarizing: bool,
     returns: Vec<Val>,
+    /// Sinks reached by a marked parameter while summarising a helper.
+    summary_sinks: Vec<(SinkKind, String, Taint)>,
     depth: u32,
 }
 
@@ -183,6 +187,7 @@ impl<'c, 'a> Engine<'c, 'a> {
             use_server_file: false,
             summarizing: false,
             returns: Vec::new(),
+            summary_sinks: Vec::new(),
             depth: 0,
         }
     }
@@ -374,6 +379,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 self.call_sink(node);
                 self.setter_call(node);
                 self.scheme_check_call(node);
+                self.helper_call_statement(node);
             }
             "binary_expression" => {
                 self.visit_children(node);
@@ -1289,6 +1295,35 @@ impl<'c, 'a> Engine<'c, 'a> {
         None
     }
 
+    /// A call to a same-file helper whose result is not used (`runQuery(sql)`):
+    /// evaluating it reports the sinks inside the helper that the arguments reach.
+    fn helper_call_statement(&mut self, call: Node<'a>) {
+        if self.summarizing {
+            return;
+        }
+        let Some(f) = call.child_by_field_name("function") else {
+            return;
+        };
+        if f.kind() == "identifier" && self.funcs.contains_key(self.text(f)) {
+            let _ = self.eval(call);
+        }
+    }
+
+    /// Records a sink, or while summarising a helper, remembers which parameter
+    /// reached it.
+    fn sink(&mut self, at: Node<'a>, kind: SinkKind, api: &str, val: &Val, arg: Node<'a>) {
+        if self.summarizing {
+            if let Val::Tainted(t) = val {
+                if t.source_expr.starts_with(MARK) {
+                    self.summary_sinks
+                        .push((kind, api.to_string(), (**t).clone()));
+                }
+            }
+            return;
+        }
+        self.facts.sink(at, kind, api, val, arg);
+    }
+
     fn apply_summary(&mut self, f: Node<'a>, name: &str, args: &[Node<'a>]) -> Val {
         let key = f.start_byte();
         let summary = match self.summaries.get(&key) {
@@ -1300,6 +1335,28 @@ impl<'c, 'a> Engine<'c, 'a> {
             }
         };
         let step = format!("helper {name}");
+        // Sinks inside the helper that its parameters reach, reported at the call.
+        for (i, kind, api, inner) in &summary.sinks {
+            let Some(a) = args.get(*i) else { continue };
+            let Some(call) = a.parent().and_then(|p| p.parent()) else {
+                continue;
+            };
+            if let Val::Tainted(t) = self.eval(*a) {
+                let mut t = *t;
+                for v in &inner.via {
+                    t = t.with_via(v);
+                }
+                t = t.with_via(&step);
+                for (sn, m) in &inner.sanitizers {
+                    t = t.sanitized(sn, *m);
+                }
+                if let Some(vd) = &inner.validated {
+                    t = t.validated_by(vd);
+                }
+                let api = format!("{name}() → {api}");
+                self.sink(call, *kind, &api, &Val::taint(t), *a);
+            }
+        }
         let mut acc = match summary.own {
             Some(t) => Val::taint(t).via(&step),
             None => Val::Unknown,
@@ -1355,7 +1412,18 @@ impl<'c, 'a> Engine<'c, 'a> {
         };
         let runs = params.len().clamp(1, 6);
         for marked in 0..runs {
-            for r in self.summarize_once(f, &params, marked) {
+            let returns = self.summarize_once(f, &params, marked);
+            for (kind, api, t) in std::mem::take(&mut self.summary_sinks) {
+                if t.source_expr == format!("{MARK}{marked}")
+                    && !s
+                        .sinks
+                        .iter()
+                        .any(|(i, k, a, _)| *i == marked && *k == kind && *a == api)
+                {
+                    s.sinks.push((marked, kind, api, t));
+                }
+            }
+            for r in returns {
                 if r != Val::Const {
                     s.all_const = false;
                 }
@@ -1481,8 +1549,7 @@ impl<'c, 'a> Engine<'c, 'a> {
     fn assignment_sink(&mut self, node: Node<'a>, left: Node<'a>, right: Node<'a>, val: &Val) {
         if left.kind() != "member_expression" {
             if left.kind() == "identifier" && self.text(left) == "location" && val.is_tainted() {
-                self.facts
-                    .sink(node, SinkKind::Redirect, "location", val, right);
+                self.sink(node, SinkKind::Redirect, "location", val, right);
             }
             return;
         }
@@ -1492,7 +1559,7 @@ impl<'c, 'a> Engine<'c, 'a> {
             .unwrap_or("");
         match prop {
             "innerHTML" | "outerHTML" | "srcdoc" if *val != Val::Const => {
-                self.facts.sink(node, SinkKind::Html, prop, val, right);
+                self.sink(node, SinkKind::Html, prop, val, right);
             }
             "href" | "location" => {
                 let t = self.text(left);
@@ -1500,8 +1567,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                     && val.is_tainted()
                     && !has_literal_prefix(self, right)
                 {
-                    self.facts
-                        .sink(node, SinkKind::Redirect, "location.href", val, right);
+                    self.sink(node, SinkKind::Redirect, "location.href", val, right);
                 }
             }
             _ => {}
@@ -1543,8 +1609,7 @@ impl<'c, 'a> Engine<'c, 'a> {
         if method == "insertAdjacentHTML" && arg_nodes.len() >= 2 {
             let v = self.eval(arg_nodes[1]);
             if v != Val::Const {
-                self.facts
-                    .sink(node, SinkKind::Html, "insertAdjacentHTML", &v, arg_nodes[1]);
+                self.sink(node, SinkKind::Html, "insertAdjacentHTML", &v, arg_nodes[1]);
             }
             return;
         }
@@ -1559,23 +1624,21 @@ impl<'c, 'a> Engine<'c, 'a> {
             let a = arg_nodes[0];
             let v = self.eval(a);
             if v.is_tainted() && !has_literal_prefix(self, a) {
-                self.facts.sink(node, SinkKind::Redirect, callee, &v, a);
+                self.sink(node, SinkKind::Redirect, callee, &v, a);
             }
             return;
         }
         if matches!(callee, "document.write" | "document.writeln") {
             let v = self.eval(arg_nodes[0]);
             if v != Val::Const {
-                self.facts
-                    .sink(node, SinkKind::Html, callee, &v, arg_nodes[0]);
+                self.sink(node, SinkKind::Html, callee, &v, arg_nodes[0]);
             }
             return;
         }
         if method == "html" && arg_nodes.len() == 1 && is_jquery(self, obj) {
             let v = self.eval(arg_nodes[0]);
             if v.is_tainted() {
-                self.facts
-                    .sink(node, SinkKind::Html, "$().html", &v, arg_nodes[0]);
+                self.sink(node, SinkKind::Html, "$().html", &v, arg_nodes[0]);
             }
             return;
         }
@@ -1608,7 +1671,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 if let Some(t) = v.as_taint() {
                     if !t.whole && t.origin == Provenance::Request {
                         let api = format!("res.{method}");
-                        self.facts.sink(node, SinkKind::Html, &api, &v, a);
+                        self.sink(node, SinkKind::Html, &api, &v, a);
                     }
                 }
             }
@@ -1620,7 +1683,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 let v = self.eval(html);
                 if v.is_tainted() {
                     let api = format!("{} html", shorten_callee(callee));
-                    self.facts.sink(node, SinkKind::Html, &api, &v, html);
+                    self.sink(node, SinkKind::Html, &api, &v, html);
                 }
             }
             return;
@@ -1636,8 +1699,7 @@ impl<'c, 'a> Engine<'c, 'a> {
             let a = *arg_nodes.last().unwrap_or(&arg_nodes[0]);
             let v = self.eval(a);
             if v.is_tainted() && !has_literal_prefix(self, a) {
-                self.facts
-                    .sink(node, SinkKind::Redirect, shorten_callee(callee), &v, a);
+                self.sink(node, SinkKind::Redirect, shorten_callee(callee), &v, a);
             }
             return;
         }
@@ -1651,8 +1713,7 @@ impl<'c, 'a> Engine<'c, 'a> {
         {
             let v = self.eval(arg_nodes[0]);
             if v.is_tainted() && !has_literal_prefix(self, arg_nodes[0]) {
-                self.facts
-                    .sink(node, SinkKind::Fetch, callee, &v, arg_nodes[0]);
+                self.sink(node, SinkKind::Fetch, callee, &v, arg_nodes[0]);
             }
             return;
         }
@@ -1667,7 +1728,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 Val::Tainted(_) => true,
             };
             if report {
-                self.facts.sink(node, SinkKind::Sql, &api, &v, a);
+                self.sink(node, SinkKind::Sql, &api, &v, a);
             }
             return;
         }
@@ -1676,7 +1737,7 @@ impl<'c, 'a> Engine<'c, 'a> {
             if let Some((value, _)) = object_value(self, arg_nodes[1], &keys) {
                 let v = self.eval(value);
                 if v.is_tainted() {
-                    self.facts.sink(node, SinkKind::Sql, ".rpc", &v, value);
+                    self.sink(node, SinkKind::Sql, ".rpc", &v, value);
                 }
             }
             return;
@@ -1686,8 +1747,7 @@ impl<'c, 'a> Engine<'c, 'a> {
             if a.kind() == "template_string" || a.kind() == "binary_expression" {
                 let v = self.eval(a);
                 if v.is_tainted() {
-                    self.facts
-                        .sink(node, SinkKind::Sql, "supabase .or() filter", &v, a);
+                    self.sink(node, SinkKind::Sql, "supabase .or() filter", &v, a);
                 }
             }
             return;
@@ -1720,8 +1780,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                     t = t.sanitized("object serialisation", kinds::LOG);
                 }
                 let api = shorten_callee(callee).to_string();
-                self.facts
-                    .sink(node, SinkKind::Log, &api, &Val::taint(t), at);
+                self.sink(node, SinkKind::Log, &api, &Val::taint(t), at);
             }
         }
     }
@@ -1795,8 +1854,7 @@ impl<'c, 'a> Engine<'c, 'a> {
         }
         let v = self.eval(body);
         if v.is_tainted() {
-            self.facts
-                .sink(node, SinkKind::Html, "new Response(text/html)", &v, body);
+            self.sink(node, SinkKind::Html, "new Response(text/html)", &v, body);
         }
     }
 
@@ -1825,20 +1883,19 @@ impl<'c, 'a> Engine<'c, 'a> {
                     (expr, self.eval(expr).field("__html"))
                 };
                 if v != Val::Const {
-                    self.facts
-                        .sink(attr, SinkKind::Html, "dangerouslySetInnerHTML", &v, target);
+                    self.sink(attr, SinkKind::Html, "dangerouslySetInnerHTML", &v, target);
                 }
             }
             "srcDoc" | "srcdoc" => {
                 let v = self.eval(expr);
                 if v != Val::Const {
-                    self.facts.sink(attr, SinkKind::Html, "srcdoc", &v, expr);
+                    self.sink(attr, SinkKind::Html, "srcdoc", &v, expr);
                 }
             }
             "href" => {
                 let v = self.eval(expr);
                 if url_controlled(&v) && !has_literal_prefix(self, expr) {
-                    self.facts.sink(attr, SinkKind::Html, "href", &v, expr);
+                    self.sink(attr, SinkKind::Html, "href", &v, expr);
                 }
             }
             _ => {}

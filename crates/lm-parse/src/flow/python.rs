@@ -78,6 +78,8 @@ struct Summary {
     own: Option<Taint>,
     /// Every return value is a constant.
     all_const: bool,
+    /// Sinks inside the helper reached by a parameter: (index, family, api, path).
+    sinks: Vec<(usize, SinkKind, String, Taint)>,
 }
 
 /// The kind of route a function is registered as.
@@ -99,6 +101,8 @@ struct Engine<'c, 'a> {
     enums: HashSet<&'a str>,
     summarizing: bool,
     returns: Vec<Val>,
+    /// Sinks reached by a marked parameter while summarising a helper.
+    summary_sinks: Vec<(SinkKind, String, Taint)>,
     route: Vec<RouteKind>,
     depth: u32,
     fastapi: bool,
@@ -116,6 +120,7 @@ impl<'c, 'a> Engine<'c, 'a> {
             enums: HashSet::new(),
             summarizing: false,
             returns: Vec::new(),
+            summary_sinks: Vec::new(),
             route: Vec::new(),
             depth: 0,
             fastapi: ctx.src.contains("fastapi"),
@@ -343,6 +348,15 @@ impl<'c, 'a> Engine<'c, 'a> {
             "call" => {
                 self.visit_children(node);
                 self.call_sink(node);
+                // A same-file helper: evaluating the call reports the sinks inside it
+                // that the arguments reach.
+                if !self.summarizing {
+                    if let Some(f) = node.child_by_field_name("function") {
+                        if f.kind() == "identifier" && self.funcs.contains_key(self.text(f)) {
+                            let _ = self.eval(node);
+                        }
+                    }
+                }
             }
             "return_statement" => {
                 self.visit_children(node);
@@ -942,6 +956,21 @@ impl<'c, 'a> Engine<'c, 'a> {
         Val::Unknown
     }
 
+    /// Records a sink, or while summarising a helper, remembers which parameter
+    /// reached it.
+    fn sink(&mut self, at: Node<'a>, kind: SinkKind, api: &str, val: &Val, arg: Node<'a>) {
+        if self.summarizing {
+            if let Val::Tainted(t) = val {
+                if t.source_expr.starts_with(MARK) {
+                    self.summary_sinks
+                        .push((kind, api.to_string(), (**t).clone()));
+                }
+            }
+            return;
+        }
+        self.facts.sink(at, kind, api, val, arg);
+    }
+
     fn apply_summary(&mut self, f: Node<'a>, name: &str, args: &[Node<'a>]) -> Val {
         let key = f.start_byte();
         let summary = match self.summaries.get(&key) {
@@ -953,6 +982,28 @@ impl<'c, 'a> Engine<'c, 'a> {
             }
         };
         let step = format!("helper {name}");
+        // Sinks inside the helper that its parameters reach, reported at the call.
+        for (i, kind, api, inner) in &summary.sinks {
+            let Some(a) = args.get(*i) else { continue };
+            let Some(call) = a.parent().and_then(|p| p.parent()) else {
+                continue;
+            };
+            if let Val::Tainted(t) = self.eval(*a) {
+                let mut t = *t;
+                for v in &inner.via {
+                    t = t.with_via(v);
+                }
+                t = t.with_via(&step);
+                for (sn, m) in &inner.sanitizers {
+                    t = t.sanitized(sn, *m);
+                }
+                if let Some(vd) = &inner.validated {
+                    t = t.validated_by(vd);
+                }
+                let api = format!("{name}() → {api}");
+                self.sink(call, *kind, &api, &Val::taint(t), *a);
+            }
+        }
         let mut acc = match summary.own {
             Some(t) => Val::taint(t).via(&step),
             None => Val::Unknown,
@@ -1004,7 +1055,18 @@ impl<'c, 'a> Engine<'c, 'a> {
             ..Default::default()
         };
         for marked in 0..params.len().clamp(1, 6) {
-            for r in self.summarize_once(f, &params, marked) {
+            let returns = self.summarize_once(f, &params, marked);
+            for (kind, api, t) in std::mem::take(&mut self.summary_sinks) {
+                if t.source_expr == format!("{MARK}{marked}")
+                    && !s
+                        .sinks
+                        .iter()
+                        .any(|(i, k, a, _)| *i == marked && *k == kind && *a == api)
+                {
+                    s.sinks.push((marked, kind, api, t));
+                }
+            }
+            for r in returns {
                 if r != Val::Const {
                     s.all_const = false;
                 }
@@ -1164,7 +1226,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 } else {
                     format!("{}.{method}", short(obj.unwrap_or("")))
                 };
-                self.facts.sink(node, SinkKind::Sql, &api, &v, a);
+                self.sink(node, SinkKind::Sql, &api, &v, a);
             }
             return;
         }
@@ -1177,7 +1239,7 @@ impl<'c, 'a> Engine<'c, 'a> {
             if let Some(a) = first.or_else(|| kwarg(&["source"])) {
                 let v = self.eval(a);
                 if v.is_tainted() {
-                    self.facts.sink(node, SinkKind::Template, callee, &v, a);
+                    self.sink(node, SinkKind::Template, callee, &v, a);
                 }
             }
             return;
@@ -1195,7 +1257,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                     v.is_tainted()
                 };
                 if report {
-                    self.facts.sink(node, SinkKind::Html, callee, &v, a);
+                    self.sink(node, SinkKind::Html, callee, &v, a);
                 }
             }
             return;
@@ -1224,8 +1286,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 if t.whole && !t.via.iter().any(|v| v != "assignment") {
                     t = t.sanitized("object serialisation", kinds::LOG);
                 }
-                self.facts
-                    .sink(node, SinkKind::Log, short(callee), &Val::taint(t), at);
+                self.sink(node, SinkKind::Log, short(callee), &Val::taint(t), at);
             }
         }
     }
@@ -1249,8 +1310,7 @@ impl<'c, 'a> Engine<'c, 'a> {
         let v = self.eval(target);
         if let Some(t) = v.as_taint() {
             if !t.whole {
-                self.facts
-                    .sink(ret, SinkKind::Html, "return (text/html)", &v, target);
+                self.sink(ret, SinkKind::Html, "return (text/html)", &v, target);
             }
         }
     }
