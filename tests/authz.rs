@@ -197,10 +197,8 @@ fn express_middleware_order_router_mounts_and_cors() {
     // the router mounted behind requireAuth is authenticated: its by-id read is BOLA
     // and its owner-scoped list is safe
     let b = find(&recs, "authz.bola", "routes/orders.js");
-    assert!(b["message"]
-        .as_str()
-        .unwrap()
-        .contains("GET /api/orders/:id"));
+    // (the mount path is not in the facts: the route is named as its module writes it)
+    assert!(b["message"].as_str().unwrap().contains("GET /:id"));
     assert_eq!(
         findings(&recs)
             .iter()
@@ -323,10 +321,11 @@ fn flask_login_required() {
 
 #[test]
 fn every_record_passes_through_and_findings_are_complete() {
+    let tmp = tempfile::tempdir().unwrap();
     let out = sh(
-        &repo_root(),
+        tmp.path(),
         &format!(
-            "lm-files '{}' | lm-parse > parsed.tmp.jsonl; lm-authz -i parsed.tmp.jsonl; rm -f parsed.tmp.jsonl",
+            "lm-files '{}' | lm-parse > parsed.jsonl && lm-authz -i parsed.jsonl",
             app("supabase-app").display()
         ),
         b"",

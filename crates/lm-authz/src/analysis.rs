@@ -1,11 +1,13 @@
 //! What protects each route: authentication, role checks and rate limits found in the
 //! handler, its helpers, its wrappers, and the middleware that covers it.
 
+use std::collections::HashMap;
+
 use lm_core::fact::{AuthCheck, DbAccess, Fact, FactData, Middleware, Provenance, Route};
 
 use crate::config::Settings;
 use crate::index::{Index, Reach};
-use crate::matcher::{mount_covers, next_covers, sample_path, NextMatcher};
+use crate::matcher::{next_covers, sample_path, MountMatcher, NextMatcher};
 use crate::names;
 
 /// How a route authenticates its caller.
@@ -57,9 +59,21 @@ pub struct Mw<'a> {
     /// only refreshes the session does not count).
     pub enforces: bool,
     next: Vec<NextMatcher>,
+    mounts: Vec<MountMatcher>,
+    family: &'static str,
+    /// Indices (in the middleware list) of the middleware registered in the same file.
+    siblings: Vec<usize>,
+    /// For a router mount (`app.use('/api/orders', ordersRouter)`): the router name's
+    /// words, to match the module it comes from.
+    router_words: Vec<Vec<String>>,
 }
 
 impl Mw<'_> {
+    /// True when its mount paths cover `path` (no mount path: every path).
+    pub fn mounted_on(&self, path: &str) -> bool {
+        self.mounts.is_empty() || self.mounts.iter().any(|m| m.covers(path))
+    }
+
     fn is_next(&self) -> bool {
         self.mw.framework.starts_with("next")
     }
@@ -100,7 +114,8 @@ impl Mw<'_> {
 
 /// Compiles every middleware fact.
 pub fn middlewares(ix: &Index) -> Vec<Mw<'_>> {
-    ix.of_kind("middleware")
+    let mut list: Vec<Mw<'_>> = ix
+        .of_kind("middleware")
         .filter_map(|(i, f)| match &f.data {
             FactData::Middleware(m) => Some(Mw {
                 idx: i,
@@ -124,14 +139,63 @@ pub fn middlewares(ix: &Index) -> Vec<Mw<'_>> {
                 } else {
                     Vec::new()
                 },
+                mounts: if m.framework.starts_with("next") {
+                    Vec::new()
+                } else {
+                    m.matcher.iter().map(|s| MountMatcher::new(s)).collect()
+                },
+                siblings: Vec::new(),
+                family: family(&m.framework),
+                router_words: if !m.authenticates && m.matcher.len() == 1 {
+                    m.names
+                        .iter()
+                        .map(|n| router_name_words(names::callee(n)))
+                        .collect()
+                } else {
+                    Vec::new()
+                },
             }),
             _ => None,
+        })
+        .collect();
+    let mut by_path: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, m) in list.iter().enumerate() {
+        by_path.entry(m.fact.path.as_str()).or_default().push(k);
+    }
+    let sib: Vec<Vec<usize>> = list
+        .iter()
+        .map(|m| {
+            by_path
+                .get(m.fact.path.as_str())
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect();
+    for (m, s) in list.iter_mut().zip(sib) {
+        m.siblings = s;
+    }
+    list
+}
+
+fn router_name_words(name: &str) -> Vec<String> {
+    names::words(name)
+        .into_iter()
+        .filter(|w| {
+            !matches!(
+                w.as_str(),
+                "router" | "routes" | "route" | "api" | "controller"
+            )
         })
         .collect()
 }
 
 fn same_family(route_fw: &str, mw_fw: &str) -> bool {
-    let fam = |s: &str| -> &'static str {
+    family(route_fw) == family(mw_fw)
+}
+
+/// The framework family a route or middleware belongs to.
+fn family(s: &str) -> &'static str {
+    {
         match s {
             "nextjs" | "nextjs-app" | "nextjs-pages" | "server-action" | "next" => "next",
             "express" | "connect" => "express",
@@ -141,8 +205,7 @@ fn same_family(route_fw: &str, mw_fw: &str) -> bool {
             "fastify" => "fastify",
             _ => "other",
         }
-    };
-    fam(route_fw) == fam(mw_fw)
+    }
 }
 
 /// Where a router module is mounted: the mount middleware fact (in another file) whose
@@ -189,26 +252,16 @@ pub fn mount_of(all: &[Mw<'_>], rf: &Fact, r: &Route) -> Option<Mount> {
     }
     let mut found: Vec<Mount> = Vec::new();
     for o in all {
-        if o.fact.path == rf.path
-            || o.mw.authenticates
-            || o.mw.matcher.len() != 1
+        if o.router_words.is_empty()
+            || o.fact.path == rf.path
             || !same_family(&r.framework, &o.mw.framework)
         {
             continue;
         }
-        let matches = o.mw.names.iter().any(|n| {
-            let ws: Vec<String> = names::words(names::callee(n))
-                .into_iter()
-                .filter(|w| {
-                    !matches!(
-                        w.as_str(),
-                        "router" | "routes" | "route" | "api" | "controller"
-                    )
-                })
-                .collect();
-            !ws.is_empty() && ws == want
-        });
-        if matches {
+        if o.router_words
+            .iter()
+            .any(|ws| !ws.is_empty() && *ws == want)
+        {
             found.push(Mount {
                 prefix: o.mw.matcher[0].clone(),
                 path: o.fact.path.clone(),
@@ -241,13 +294,12 @@ pub fn covers(
     all: &[Mw<'_>],
     rf: &Fact,
     r: &Route,
-    pattern: &str,
+    path: &str,
     mount: Option<&Mount>,
 ) -> bool {
     if !same_family(&r.framework, &m.mw.framework) {
         return false;
     }
-    let path = sample_path(pattern);
     if m.is_next() {
         if !rf.path.starts_with(&m.next_root()) {
             return false;
@@ -257,11 +309,20 @@ pub fn covers(
             // covering every page path reaches them all.
             return next_covers(&m.next, "/") && next_covers(&m.next, "/some-page");
         }
-        return next_covers(&m.next, &path);
+        return next_covers(&m.next, path);
     }
-    let mounted = m.mw.matcher.is_empty() || m.mw.matcher.iter().any(|x| mount_covers(x, &path));
-    if !mounted {
-        return false;
+    if !m.mounted_on(path) {
+        // A route of a router module whose mount path the facts do not give
+        // (`app.use('/api/orders', ordersRouter)` in the entry file, routes written as
+        // `/:id`): it may sit under this middleware's mount path; do not claim otherwise.
+        let unknown_mount = mount.is_none()
+            && rf.path != m.fact.path
+            && matches!(r.framework.as_str(), "express" | "hono" | "fastify")
+            && !is_entry_file(&rf.path)
+            && is_entry_file(&m.fact.path);
+        if !unknown_mount {
+            return false;
+        }
     }
     let order_matters = matches!(m.mw.framework.as_str(), "express" | "connect" | "hono");
     if rf.path == m.fact.path {
@@ -279,20 +340,20 @@ pub fn covers(
     // router mounted on a covering path before the middleware escapes it.
     if m.mw.matcher.is_empty() {
         let entry = is_entry_file(&m.fact.path)
-            || all.iter().any(|o| {
-                o.fact.path == m.fact.path && !o.mw.matcher.is_empty() && !o.mw.authenticates
-            });
+            || m.siblings
+                .iter()
+                .map(|&k| &all[k])
+                .any(|o| !o.mw.matcher.is_empty() && !o.mw.authenticates);
         if !entry {
             return false;
         }
     }
     if order_matters {
-        let escaped = all.iter().any(|o| {
-            o.fact.path == m.fact.path
-                && o.fact.line < m.fact.line
+        let escaped = m.siblings.iter().map(|&k| &all[k]).any(|o| {
+            o.fact.line < m.fact.line
                 && !o.mw.authenticates
                 && !o.mw.matcher.is_empty()
-                && o.mw.matcher.iter().any(|x| mount_covers(x, &path))
+                && o.mounted_on(path)
                 && !o
                     .mw
                     .matcher
@@ -586,8 +647,13 @@ pub fn view<'a>(
         apply_name(&mut v, c, settings, false);
     }
     // Middleware that covers the route.
+    let sample = sample_path(&v.pattern);
+    let route_family = family(&route.framework);
     for m in mws {
-        let cov = covers(m, mws, fact, route, &v.pattern, mount.as_ref());
+        if m.family != route_family {
+            continue;
+        }
+        let cov = covers(m, mws, fact, route, &sample, mount.as_ref());
         if m.mw.authenticates && !m.enforces {
             if cov {
                 v.uncovered_auth_mw.get_or_insert_with(|| {
@@ -601,14 +667,9 @@ pub fn view<'a>(
             if cov {
                 v.auth
                     .raise(Auth::Enforced(format!("middleware {}", m.describe())));
-            } else if same_family(&route.framework, &m.mw.framework) {
-                let later = m.fact.path == fact.path
-                    && m.fact.line > fact.line
-                    && (m.mw.matcher.is_empty()
-                        || m.mw
-                            .matcher
-                            .iter()
-                            .any(|x| mount_covers(x, &sample_path(&v.pattern))));
+            } else if v.uncovered_auth_mw.is_none() {
+                let later =
+                    m.fact.path == fact.path && m.fact.line > fact.line && m.mounted_on(&sample);
                 let why = if later {
                     format!(
                         "the authenticating middleware {} is registered after it",

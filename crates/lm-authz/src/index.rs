@@ -73,6 +73,8 @@ pub struct Index {
     exported_by_name: HashMap<String, Vec<usize>>,
     /// Indices of facts by kind tag.
     by_kind: HashMap<&'static str, Vec<usize>>,
+    routes_per_path: HashMap<String, usize>,
+    fn_names_per_path: HashMap<String, Vec<String>>,
 }
 
 /// What a handler reaches: its own facts plus those of the helpers and wrappers it uses.
@@ -105,7 +107,14 @@ impl Index {
                     .or_default()
                     .push(i);
             }
+            if matches!(f.data, FactData::Route(_)) {
+                *ix.routes_per_path.entry(f.path.clone()).or_default() += 1;
+            }
             if let FactData::Function(func) = &f.data {
+                let names = ix.fn_names_per_path.entry(f.path.clone()).or_default();
+                if !names.contains(&func.name) {
+                    names.push(func.name.clone());
+                }
                 ix.fn_by_span
                     .insert((f.path.clone(), scope_id(f.line, f.end_line)), i);
                 ix.fn_by_name
@@ -159,18 +168,15 @@ impl Index {
 
     /// How many route facts a file holds.
     pub fn routes_in(&self, path: &str) -> usize {
-        self.of_kind("route")
-            .filter(|(_, f)| f.path == path)
-            .count()
+        self.routes_per_path.get(path).copied().unwrap_or(0)
     }
 
     /// Names of the functions defined in a file.
     pub fn function_names(&self, path: &str) -> Vec<String> {
-        self.fn_by_name
-            .keys()
-            .filter(|(p, _)| p == path)
-            .map(|(_, n)| n.clone())
-            .collect()
+        self.fn_names_per_path
+            .get(path)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// The facts inside a function fact (by its scope, restricted to its lines).

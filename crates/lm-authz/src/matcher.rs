@@ -255,38 +255,69 @@ pub fn compile_path_to_regexp(source: &str) -> Option<String> {
     Some(format!("(?i)^{}[/#?]?$", assemble(&pieces)))
 }
 
-/// True when a mount path (Express `app.use('/api', ...)`, Hono `app.use('/api/*', ...)`,
-/// Fastify prefixes) covers the request `path`.
-pub fn mount_covers(mount: &str, path: &str) -> bool {
-    let m = mount.trim();
-    if m.is_empty() || m == "/" || m == "*" || m == "/*" || m == "(.*)" {
-        return true;
-    }
-    if m.contains(['*', ':', '{', '<', '[']) {
-        let mut re = String::from("(?i)^");
-        for (k, seg) in m.trim_end_matches('/').split('/').enumerate() {
-            if k > 0 {
-                re.push('/');
+/// A compiled mount path (Express `app.use('/api', ...)`, Hono `app.use('/api/*', ...)`,
+/// Fastify prefixes).
+#[derive(Debug)]
+pub enum MountMatcher {
+    /// Covers every path.
+    All,
+    /// A literal prefix, matched on segment boundaries (lower-cased).
+    Prefix(String),
+    /// A pattern with wildcards or parameters.
+    Pattern(Option<regex::Regex>),
+}
+
+impl MountMatcher {
+    /// Compiles a mount path.
+    pub fn new(mount: &str) -> MountMatcher {
+        let m = mount.trim();
+        if m.is_empty() || m == "/" || m == "*" || m == "/*" || m == "(.*)" {
+            return MountMatcher::All;
+        }
+        if m.contains(['*', ':', '{', '<', '[']) {
+            let mut re = String::from("(?i)^");
+            for (k, seg) in m.trim_end_matches('/').split('/').enumerate() {
+                if k > 0 {
+                    re.push('/');
+                }
+                if seg == "*" {
+                    re.push_str(".*");
+                } else if seg.starts_with(':')
+                    || seg.starts_with('{')
+                    || seg.starts_with('<')
+                    || seg.starts_with('[')
+                {
+                    re.push_str("[^/]+");
+                } else {
+                    let parts: Vec<String> = seg.split('*').map(regex::escape).collect();
+                    re.push_str(&parts.join(".*"));
+                }
             }
-            if seg == "*" {
-                re.push_str(".*");
-            } else if seg.starts_with(':')
-                || seg.starts_with('{')
-                || seg.starts_with('<')
-                || seg.starts_with('[')
-            {
-                re.push_str("[^/]+");
-            } else {
-                let parts: Vec<String> = seg.split('*').map(regex::escape).collect();
-                re.push_str(&parts.join(".*"));
+            re.push_str("(?:/.*)?$");
+            return MountMatcher::Pattern(regex::Regex::new(&re).ok());
+        }
+        MountMatcher::Prefix(m.trim_end_matches('/').to_ascii_lowercase())
+    }
+
+    /// True when the mount covers the request `path`.
+    pub fn covers(&self, path: &str) -> bool {
+        match self {
+            MountMatcher::All => true,
+            MountMatcher::Pattern(re) => re.as_ref().is_some_and(|r| r.is_match(path)),
+            MountMatcher::Prefix(m) => {
+                let (p, m) = (path.as_bytes(), m.as_bytes());
+                p.len() >= m.len()
+                    && p[..m.len()].eq_ignore_ascii_case(m)
+                    && (p.len() == m.len() || p[m.len()] == b'/')
             }
         }
-        re.push_str("(?:/.*)?$");
-        return regex::Regex::new(&re).is_ok_and(|r| r.is_match(path));
     }
-    let m = m.trim_end_matches('/');
-    let (p, m) = (path.to_ascii_lowercase(), m.to_ascii_lowercase());
-    p == m || p.starts_with(&format!("{m}/"))
+}
+
+/// True when a mount path covers the request `path` (compiles it each call; see
+/// [`MountMatcher`] to reuse it).
+pub fn mount_covers(mount: &str, path: &str) -> bool {
+    MountMatcher::new(mount).covers(path)
 }
 
 #[cfg(test)]

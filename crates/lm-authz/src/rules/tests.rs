@@ -461,17 +461,22 @@ fn express_middleware_order_and_mounts() {
         )
         .run();
     assert!(f.is_empty(), "{:?}", rules(&f));
-    // a router on another prefix is not covered
+    // a router mounted on another prefix before the auth middleware is not covered
     let f = App::new()
-        .module("server.js", 10, auth_mw)
-        .route(
-            "routes/admin.js",
-            "express",
-            "GET",
-            "/internal/orders",
-            3,
-            9,
+        .module(
+            "server.js",
+            5,
+            FactData::Middleware(Middleware {
+                framework: "express".into(),
+                matcher: vec!["/internal".into()],
+                names: vec!["adminRouter".into()],
+                authenticates: false,
+                rate_limits: false,
+                order: 1,
+            }),
         )
+        .module("server.js", 10, auth_mw)
+        .route("routes/admin.js", "express", "GET", "/orders", 3, 9)
         .inside(
             "routes/admin.js",
             3,
