@@ -376,7 +376,7 @@ fn functions(ctx: &mut Ctx<'_>) {
         {
             continue;
         }
-        if schema::used_in_policies(&ctx.schema, &func.name) {
+        if schema::used_in_policies(&ctx.schema, &func.name) || is_predicate(&func.name) {
             continue; // a policy helper such as is_admin(): reading a boolean is harmless
         }
         let fact = &ctx.ix.facts[func.fact];
@@ -427,6 +427,15 @@ fn functions(ctx: &mut Ctx<'_>) {
             &[("function", format!("public.{}", func.name))],
         ));
     }
+}
+
+/// Predicate helpers (`is_admin`, `has_role`, `can_edit`) answer a question about the
+/// caller; calling them grants nothing.
+fn is_predicate(name: &str) -> bool {
+    matches!(
+        names::words(name).first().map(String::as_str),
+        Some("is" | "has" | "can" | "am")
+    )
 }
 
 fn looks_like_trigger(name: &str) -> bool {

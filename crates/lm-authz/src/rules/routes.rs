@@ -82,7 +82,12 @@ fn sensitive<'a>(ctx: &Ctx<'a>, v: &RouteView<'a>) -> Vec<Sensitive<'a>> {
                 let severity = match (write, d.client_kind.as_str()) {
                     (true, "service_role") | (true, "server") => Severity::Critical,
                     (true, _) => Severity::High,
-                    _ if names::is_sensitive_table(&table) || table.is_empty() => Severity::High,
+                    _ if names::is_sensitive_table(&table)
+                        || table.is_empty()
+                        || owner_column_hint(ctx, &table).is_some() =>
+                    {
+                        Severity::High
+                    }
                     _ => Severity::Medium,
                 };
                 out.push(Sensitive {

@@ -1755,3 +1755,38 @@ fn looking_the_caller_up_in_an_admins_table_is_a_role_check() {
     let f = app(true).run();
     assert!(f.is_empty(), "{:?}", rules(&f));
 }
+
+#[test]
+fn predicate_helpers_are_not_exposed_functions() {
+    let f = App::new()
+        .module(M1, 1, table("profiles", &["id", "role"], 0))
+        .module(M1, 2, rls("profiles", 1))
+        .module(
+            M1,
+            3,
+            policy(
+                "profiles",
+                "own",
+                "all",
+                &["authenticated"],
+                Some("auth.uid() = id"),
+                None,
+                2,
+            ),
+        )
+        .module(
+            M1,
+            20,
+            FactData::SqlFunction(SqlFunction {
+                schema: "public".into(),
+                name: "is_admin".into(),
+                security_definer: true,
+                search_path_set: true,
+                returns: None,
+                action: "create".into(),
+                order: 3,
+            }),
+        )
+        .run();
+    assert!(f.is_empty(), "{:?}", rules(&f));
+}
