@@ -745,8 +745,9 @@ fn check_install_scripts(ctx: &mut Ctx<'_>, l: &Lockfile) {
     if l.ecosystem != Some(Ecosystem::Npm) {
         return;
     }
-    let records =
-        l.manager == "npm" || (l.manager == "pnpm" && l.packages.iter().any(|p| p.install_script));
+    // npm records `hasInstallScript` from lockfile version 2 on; version 1 does not.
+    let records = (l.manager == "npm" && l.format_version.as_deref() != Some("1"))
+        || (l.manager == "pnpm" && l.packages.iter().any(|p| p.install_script));
     let mut list: Vec<&LockedPackage> = l
         .packages
         .iter()
@@ -1244,7 +1245,14 @@ mod tests {
         let f = run(&[("package.json", m), ("yarn.lock", yarn)]);
         assert!(has(&f, "deps.install-script", "sharp"));
         assert!(!has(&f, "deps.install-script", "zod"));
-        // npm lockfiles record the flag: the bundled list is not used.
+        // npm lockfiles from version 2 on record the flag: the bundled list is not used;
+        // version 1 does not record it.
+        let v1 = r#"{"lockfileVersion":1,"dependencies":{"sharp":{"version":"0.33.2"}}}"#;
+        assert!(has(
+            &run(&[("package.json", m), ("package-lock.json", v1)]),
+            "deps.install-script",
+            "sharp"
+        ));
         let lock = r#"{"lockfileVersion":3,"packages":{"":{"dependencies":{"sharp":"^0.33.0"}},"node_modules/sharp":{"version":"0.33.2"}}}"#;
         assert!(!has(
             &run(&[("package.json", m), ("package-lock.json", lock)]),
