@@ -79,7 +79,7 @@ fn database_from_the_environment_and_a_note_without_one() {
         .any(|v| v["details"]["advisory"] == "RUSTSEC-2016-0001"));
     let out = Command::cargo_bin("lm-deps")
         .unwrap()
-        .env_remove("LM_OSV_DB")
+        .env("LM_OSV_DB", "")
         .write_stdin(input)
         .assert()
         .success()

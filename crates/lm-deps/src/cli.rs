@@ -193,7 +193,7 @@ impl DepsHandler {
         let mut counts: BTreeMap<String, u64> = BTreeMap::new();
         // Advisories.
         let mut db_holder = None;
-        match &self.args.db {
+        match self.args.db.as_ref().filter(|p| !p.as_os_str().is_empty()) {
             Some(path) if !self.files.is_empty() => {
                 let mut wanted: HashSet<(Ecosystem, String)> = HashSet::new();
                 for l in &project.lockfiles {
