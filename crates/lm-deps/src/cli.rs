@@ -33,9 +33,9 @@ pub struct Args {
     input: InputArgs,
 
     /// OSV database: a folder of OSV JSON files, or osv-scanner's offline layout
-    /// (`<ecosystem>/all.zip`), or one such zip. Without it (and without LM_OSV_DB)
-    /// known advisories are not checked.
-    #[arg(long, value_name = "PATH", env = "LM_OSV_DB")]
+    /// (`<ecosystem>/all.zip`), or one such zip. Defaults to the LM_OSV_DB environment
+    /// variable; without either (or with an empty one) known advisories are not checked.
+    #[arg(long, value_name = "PATH")]
     db: Option<PathBuf>,
 
     /// Ask the npm and PyPI registries whether dependency names exist (network; 5 s
@@ -193,7 +193,12 @@ impl DepsHandler {
         let mut counts: BTreeMap<String, u64> = BTreeMap::new();
         // Advisories.
         let mut db_holder = None;
-        match self.args.db.as_ref().filter(|p| !p.as_os_str().is_empty()) {
+        let db_path = self.args.db.clone().or_else(|| {
+            std::env::var_os("LM_OSV_DB")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        });
+        match db_path.as_ref().filter(|p| !p.as_os_str().is_empty()) {
             Some(path) if !self.files.is_empty() => {
                 let mut wanted: HashSet<(Ecosystem, String)> = HashSet::new();
                 for l in &project.lockfiles {
