@@ -294,6 +294,7 @@ fn a_bad_value_stops_the_stage_that_owns_the_section() {
             "[report]\nmin_severity = \"urgent\"\n",
             "[report]",
         ),
+        ("lm-deps", "[deps]\ndisable = \"deps.unpinned\"\n", "[deps]"),
     ] {
         rejects(&app, stage, config, section);
         app.config(Some(config));
@@ -332,11 +333,12 @@ fn a_bad_value_stops_the_stage_that_owns_the_section() {
             "[inject]",
         ),
         ("lm-report", "[report]\nfailOn = \"high\"\n", "[report]"),
+        ("lm-deps", "[deps]\nignored = []\n", "[deps]"),
     ] {
         rejects(&app, stage, config, section);
     }
     // the shared section stops every stage that reads it
-    for stage in ["lm-secrets", "lm-authz", "lm-inject"] {
+    for stage in ["lm-secrets", "lm-authz", "lm-inject", "lm-deps"] {
         rejects(
             &app,
             stage,
@@ -345,7 +347,13 @@ fn a_bad_value_stops_the_stage_that_owns_the_section() {
         );
     }
     // a file that is not TOML stops every stage that reads configuration
-    for stage in ["lm-secrets", "lm-authz", "lm-inject", "lm-report"] {
+    for stage in [
+        "lm-secrets",
+        "lm-authz",
+        "lm-inject",
+        "lm-deps",
+        "lm-report",
+    ] {
         rejects(
             &app,
             stage,
@@ -365,42 +373,46 @@ fn a_bad_value_stops_the_stage_that_owns_the_section() {
 }
 
 #[test]
-fn a_bad_deps_section_is_reported_as_an_error_diagnostic() {
-    // lm-deps does not stop on a bad [deps]: it adds an error diagnostic naming the file
-    // and the section and goes on without its settings (see the ignored test below).
-    let app = App::new();
-    app.config(Some(
-        "[deps]\nignore = [{ id = \"GHSA-f82v-jwr5-mffw\" }]\n",
-    ));
-    let out = app.run("lm-deps", "");
-    app.config(None);
-    assert!(out.stderr.is_empty());
-    let recs = json_lines(&out.stdout);
-    let diag = recs
-        .iter()
-        .find(|r| r["type"] == "diagnostic" && r["stage"] == "lm-deps" && r["level"] == "error")
-        .unwrap_or_else(|| panic!("no error diagnostic: {recs:?}"));
-    let msg = diag["message"].as_str().unwrap();
-    assert!(
-        msg.contains(".lm.toml") && msg.contains("[deps]") && msg.contains("reason"),
-        "{msg}"
-    );
-    // the ignore was not applied
-    assert!(recs
-        .iter()
-        .any(|r| r["type"] == "finding" && r["details"]["advisory"] == "GHSA-f82v-jwr5-mffw"));
-}
-
-#[test]
-#[ignore = "lm-deps goes on with default settings on a bad [deps] (crates/lm-deps/src/cli.rs, DepsHandler::run); the other stages exit 2"]
 fn a_bad_deps_section_stops_lm_deps() {
     let app = App::new();
-    rejects(
-        &app,
-        "lm-deps",
-        "[deps]\nignore = [{ id = \"GHSA-f82v-jwr5-mffw\" }]\n",
-        "[deps]",
-    );
+    for (config, says) in [
+        // an ignore without its reason
+        (
+            "[deps]\nignore = [{ id = \"GHSA-f82v-jwr5-mffw\" }]\n",
+            "missing field `reason`",
+        ),
+        // an expiry that is no date written YYYY-MM-DD, or no day of the calendar
+        (
+            "[deps]\nignore = [{ id = \"GHSA-f82v-jwr5-mffw\", reason = \"r\", expires = \"31/12/2026\" }]\n",
+            "`31/12/2026` is not a date written YYYY-MM-DD",
+        ),
+        (
+            "[deps]\nignore = [{ id = \"GHSA-f82v-jwr5-mffw\", reason = \"r\", expires = \"2026-6-30\" }]\n",
+            "`2026-6-30` is not a date written YYYY-MM-DD",
+        ),
+        (
+            "[deps]\nignore = [{ id = \"GHSA-f82v-jwr5-mffw\", reason = \"r\", expires = \"2026-02-30\" }]\n",
+            "`2026-02-30` is not a date written YYYY-MM-DD",
+        ),
+        // a rule that does not exist, named with the ones that do
+        (
+            "[deps]\ndisable = [\"deps.install-scripts\"]\n",
+            "[deps] disable: unknown rule `deps.install-scripts` (rules: deps.known-advisory,",
+        ),
+        (
+            "[deps]\ndisabled = [\"known-advisories\"]\n",
+            "unknown rule `known-advisories`",
+        ),
+    ] {
+        rejects(&app, "lm-deps", config, "[deps]");
+        app.config(Some(config));
+        let out = app.stage_alone("lm-deps");
+        app.config(None);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{config:?}: {stderr}");
+        // it stopped before passing anything on
+        assert!(out.stdout.is_empty(), "{config:?}");
+    }
 }
 
 #[test]
@@ -614,10 +626,89 @@ fn deps_section_changes_what_is_reported() {
         .find(|r| r["type"] == "finding" && r["details"]["advisory"] == "GHSA-f82v-jwr5-mffw")
         .expect("expired ignore does not hide");
     assert_eq!(next["details"]["expired_ignore"][0], "until the upgrade");
-    // a disabled rule
-    app.config(Some("[deps]\ndisabled = [\"deps.known-advisory\"]\n"));
-    assert!(advisories(&app).is_empty());
+    // ... and compares days, not text: an ignore ending yesterday has expired, one
+    // ending today or next year (or written as a TOML date) still applies
+    let today = lm_deps::config::IsoDate::today().days();
+    let day = |offset: i64| lm_deps::config::civil(today + offset);
+    for (expires, applies) in [
+        (format!("\"{}\"", day(-1)), false),
+        (format!("\"{}\"", day(0)), true),
+        (format!("\"{}\"", day(366)), true),
+        (day(30), true),
+    ] {
+        app.config(Some(&format!(
+            "[deps]\nignore = [{{ id = \"GHSA-f82v-jwr5-mffw\", reason = \"r\", expires = {expires} }}]\n"
+        )));
+        assert_eq!(
+            !advisories(&app).contains("GHSA-f82v-jwr5-mffw"),
+            applies,
+            "expires = {expires}"
+        );
+    }
+    // a disabled rule: `disable` as in the other sections, `disabled` as an alias, with
+    // or without the `deps.` prefix
+    for config in [
+        "[deps]\ndisable = [\"deps.known-advisory\"]\n",
+        "[deps]\ndisable = [\"known-advisory\"]\n",
+        "[deps]\ndisabled = [\"deps.known-advisory\"]\n",
+    ] {
+        app.config(Some(config));
+        assert!(advisories(&app).is_empty(), "{config}");
+    }
     app.config(None);
+}
+
+#[test]
+fn shared_paths_exclude_drops_deps_findings_in_excluded_manifests_and_lockfiles() {
+    let app = App::new();
+    // a second app in the repository, excluded as a whole
+    for f in ["package.json", "package-lock.json"] {
+        let text = std::fs::read_to_string(app.root().join(f)).unwrap();
+        app.write(&format!("examples/legacy/{f}"), &text);
+    }
+    let deps = |recs: &[Value]| -> BTreeSet<(String, String)> {
+        keys(recs)
+            .into_iter()
+            .filter(|(r, _)| r.starts_with("deps."))
+            .collect()
+    };
+    let before_recs = app.records("lm-deps");
+    let before = deps(&before_recs);
+    for path in ["package-lock.json", "examples/legacy/package-lock.json"] {
+        assert!(
+            before
+                .iter()
+                .any(|(r, p)| r == "deps.known-advisory" && p == path),
+            "{path}: {before:?}"
+        );
+    }
+    app.config(Some("[paths]\nexclude = [\"examples/**\"]\n"));
+    let recs = app.records("lm-deps");
+    let after = deps(&recs);
+    app.config(None);
+    let expected: BTreeSet<(String, String)> = before
+        .iter()
+        .filter(|(_, p)| !p.starts_with("examples/"))
+        .cloned()
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(after, expected);
+    // the excluded files' records still pass through
+    assert!(recs
+        .iter()
+        .any(|r| r["type"] == "file" && r["path"] == "examples/legacy/package-lock.json"));
+    let summary = recs
+        .iter()
+        .find(|r| r["type"] == "summary" && r["stage"] == "lm-deps")
+        .unwrap();
+    let in_examples = before_recs
+        .iter()
+        .filter(|r| r["type"] == "finding" && r["path"].as_str().unwrap().starts_with("examples/"))
+        .count();
+    assert_eq!(
+        summary["counts"]["excluded"].as_u64().unwrap() as usize,
+        in_examples
+    );
 }
 
 #[test]
@@ -720,7 +811,7 @@ fn config_flag_names_the_file_for_every_stage() {
             "[secrets]\ndisable = [\"stripe-live-secret-key\"]\n",
             "[authz]\ndisable = [\"authz.rls-disabled\"]\n",
             "[inject]\ndisable = [\"inject.sql\"]\n",
-            "[deps]\ndisabled = [\"deps.known-advisory\"]\n",
+            "[deps]\ndisable = [\"deps.known-advisory\"]\n",
             "[report]\nfail_on = \"none\"\n",
         ),
     )
@@ -767,7 +858,13 @@ fn config_flag_names_the_file_for_every_stage() {
     assert_eq!(report(&flag), Some(0));
     // a named file that does not exist is an error
     let missing = format!("--config '{}'", app.root().join("nope.toml").display());
-    for stage in ["lm-secrets", "lm-authz", "lm-inject", "lm-report"] {
+    for stage in [
+        "lm-secrets",
+        "lm-authz",
+        "lm-inject",
+        "lm-deps",
+        "lm-report",
+    ] {
         let out = app.run(stage, &missing);
         assert_eq!(out.status.code(), Some(2), "{stage}");
         assert!(

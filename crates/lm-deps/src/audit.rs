@@ -11,11 +11,27 @@ use lm_core::fingerprint::fingerprint;
 use lm_core::{Category, Finding, Severity};
 use serde_json::json;
 
-use crate::config::DepsConfig;
+use crate::config::{DepsConfig, IsoDate};
 use crate::model::{DepKind, Ecosystem, LockedPackage, Lockfile, Manifest, ManifestDep, Source};
 use crate::osv::{affects, Database, Match};
 use crate::popular::{self, Suspicion};
 use crate::version::{satisfies, Version};
+
+/// Every rule this stage reports, in the order of the crate documentation.
+pub const RULES: [&str; 12] = [
+    "deps.known-advisory",
+    "deps.no-lockfile",
+    "deps.lockfile-drift",
+    "deps.multiple-lockfiles",
+    "deps.unpinned",
+    "deps.install-script",
+    "deps.duplicate-singleton",
+    "deps.unmet-peer",
+    "deps.prisma-mismatch",
+    "deps.typosquat",
+    "deps.hallucinated-name",
+    "deps.not-in-registry",
+];
 
 /// Packages that must exist once per app bundle.
 pub const SINGLETONS: [&str; 12] = [
@@ -82,8 +98,8 @@ pub struct Options<'a> {
     pub db: Option<&'a Database>,
     /// `[deps]` configuration.
     pub config: DepsConfig,
-    /// Today (`YYYY-MM-DD`) for ignore expiry.
-    pub today: String,
+    /// Today, for ignore expiry.
+    pub today: IsoDate,
     /// Registry existence answers from `--online` (name → exists), per ecosystem.
     pub exists: HashMap<(Ecosystem, String), bool>,
 }
@@ -221,7 +237,8 @@ impl Ctx<'_> {
         message: String,
         details: serde_json::Value,
     ) {
-        if self.opts.config.disabled.iter().any(|d| d == rule) {
+        debug_assert!(RULES.contains(&rule), "{rule} missing from RULES");
+        if self.opts.config.disabled(rule) {
             return;
         }
         let mut f = Finding::new(rule, cat, sev, path, line.max(1), message);
@@ -957,7 +974,7 @@ fn check_vulnerable(ctx: &mut Ctx<'_>, db: &Database, l: &Lockfile, manifest: Op
                 .chain(adv.aliases.iter().map(String::as_str))
                 .collect();
             if let Some(ig) = ctx.opts.config.ignore.iter().find(|i| {
-                ids.iter().any(|id| id.eq_ignore_ascii_case(&i.id)) && i.active(&ctx.opts.today)
+                ids.iter().any(|id| id.eq_ignore_ascii_case(&i.id)) && i.active(ctx.opts.today)
             }) {
                 let _ = ig;
                 ctx.ignored += 1;
@@ -1065,7 +1082,7 @@ mod tests {
     fn run(files: &[(&str, &str)]) -> Vec<Finding> {
         let mut p = project(files);
         let opts = Options {
-            today: "2026-01-01".into(),
+            today: IsoDate::parse("2026-01-01").unwrap(),
             ..Options::default()
         };
         audit(&mut p, &opts).findings
@@ -1286,7 +1303,7 @@ mod tests {
         let mut p = project(&[("package.json", r#"{"dependencies":{"a-lib":"*"}}"#)]);
         let opts = Options {
             config: DepsConfig {
-                disabled: vec!["deps.unpinned".into()],
+                disable: vec!["deps.unpinned".into()],
                 ..DepsConfig::default()
             },
             ..Options::default()
@@ -1325,5 +1342,19 @@ mod tests {
             "react-supabase-auth-helpers-pro"
         ));
         assert!(!has(&f, "deps.not-in-registry", "react"));
+    }
+
+    #[test]
+    fn rules_lists_every_rule_emitted_and_documented() {
+        let emitted: BTreeSet<&str> = regex::Regex::new(r#"ctx\.emit\(\s*"(deps\.[a-z-]+)""#)
+            .unwrap()
+            .captures_iter(include_str!("audit.rs"))
+            .map(|c| c.get(1).unwrap().as_str())
+            .collect();
+        assert_eq!(emitted, RULES.iter().copied().collect::<BTreeSet<_>>());
+        let doc = include_str!("lib.rs");
+        for rule in RULES {
+            assert!(doc.contains(&format!("| `{rule}` |")), "{rule}");
+        }
     }
 }

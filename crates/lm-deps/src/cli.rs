@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::{CommandFactory, Parser};
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use lm_core::cli::InputArgs;
 use lm_core::filter::Handler;
 use lm_core::jsonl::Line;
@@ -13,7 +14,7 @@ use lm_core::{Diagnostic, DiagnosticLevel, FileRecord, Record, Role, Summary};
 use rayon::prelude::*;
 
 use crate::audit::{audit, Options, Project};
-use crate::config::{today_utc, DepsConfig};
+use crate::config::{DepsConfig, IsoDate};
 use crate::model::{Ecosystem, Source};
 use crate::osv::Database;
 use crate::parse::{parse, Format};
@@ -63,11 +64,80 @@ struct DepFile {
     format: Format,
 }
 
+/// What `.lm.toml` asks of this stage.
+#[derive(Default)]
+struct Settings {
+    /// `[deps]`.
+    deps: DepsConfig,
+    /// `[paths] exclude`: no finding is reported in these files.
+    exclude: Option<GlobSet>,
+}
+
+impl Settings {
+    /// Loads `explicit` (which must exist), else `<root>/.lm.toml` when present. A file
+    /// that is not TOML, a bad `[deps]` or a bad `[paths]` is an error naming the file.
+    fn load(explicit: Option<&Path>, root: &Path) -> lm_core::Result<Settings> {
+        let config = lm_core::config::Config::load(explicit, Some(root))?;
+        let deps = DepsConfig::load(&config)?;
+        let globs = config.paths()?.exclude;
+        let exclude = if globs.is_empty() {
+            None
+        } else {
+            let bad = |reason: String| lm_core::Error::Config {
+                path: config
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| PathBuf::from(lm_core::config::FILE_NAME)),
+                reason,
+            };
+            let mut b = GlobSetBuilder::new();
+            for g in &globs {
+                b.add(Glob::new(g).map_err(|e| bad(format!("[paths] exclude `{g}`: {e}")))?);
+            }
+            Some(
+                b.build()
+                    .map_err(|e| bad(format!("[paths] exclude: {e}")))?,
+            )
+        };
+        Ok(Settings { deps, exclude })
+    }
+
+    /// True when findings in `path` (relative to the scan root) are not reported.
+    fn excluded(&self, path: &str) -> bool {
+        self.exclude.as_ref().is_some_and(|g| g.is_match(path))
+    }
+}
+
 struct DepsHandler {
     args: Args,
     files: Vec<DepFile>,
-    root: Option<String>,
+    /// Loaded from `--config` at start, else at the first `file` record's root, else
+    /// (no `file` record) from the working directory at the end.
+    settings: Option<Settings>,
     started: Instant,
+}
+
+impl DepsHandler {
+    /// A handler; a `--config` file is read (and checked) at once.
+    fn new(args: Args) -> lm_core::Result<DepsHandler> {
+        let mut h = DepsHandler {
+            args,
+            files: Vec::new(),
+            settings: None,
+            started: Instant::now(),
+        };
+        if h.args.config.is_some() {
+            h.load_settings(Path::new("."))?;
+        }
+        Ok(h)
+    }
+
+    fn load_settings(&mut self, root: &Path) -> lm_core::Result<()> {
+        if self.settings.is_none() {
+            self.settings = Some(Settings::load(self.args.config.as_deref(), root)?);
+        }
+        Ok(())
+    }
 }
 
 impl Handler for DepsHandler {
@@ -76,21 +146,22 @@ impl Handler for DepsHandler {
             let Ok(rec) = l.parse::<FileRecord>(input) else {
                 continue;
             };
+            // Before anything of this batch is written, so a bad file stops the stage
+            // with nothing passed on.
+            self.load_settings(Path::new(&rec.root))?;
             if !matches!(rec.role, Role::Manifest | Role::Lockfile) {
                 continue;
             }
             let Some(format) = Format::detect(&rec.path) else {
                 continue;
             };
-            if self.root.is_none() {
-                self.root = Some(rec.root.clone());
-            }
             self.files.push(DepFile { rec, format });
         }
         Ok(Vec::new())
     }
 
     fn finish(&mut self) -> lm_core::Result<Vec<Record>> {
+        self.load_settings(Path::new("."))?;
         Ok(self.run())
     }
 }
@@ -126,22 +197,7 @@ fn read_text(path: &Path) -> Result<(String, bool), String> {
 impl DepsHandler {
     fn run(&mut self) -> Vec<Record> {
         let mut out = Vec::new();
-        let root = PathBuf::from(self.root.clone().unwrap_or_else(|| ".".into()));
-        let config = match lm_core::config::Config::load(self.args.config.as_deref(), Some(&root))
-            .and_then(|c| c.section::<DepsConfig>("deps"))
-        {
-            Ok(c) => c,
-            Err(e) => {
-                out.push(diag(
-                    DiagnosticLevel::Error,
-                    "config",
-                    format!("{e}; [deps] settings ignored"),
-                    None,
-                    None,
-                ));
-                DepsConfig::default()
-            }
-        };
+        let mut settings = self.settings.take().unwrap_or_default();
         // Read and parse every file in parallel.
         let parsed: Vec<(crate::parse::Parsed, Vec<Record>)> = self
             .files
@@ -189,7 +245,7 @@ impl DepsHandler {
         project.manifests.sort_by(|a, b| a.path.cmp(&b.path));
         project.lockfiles.sort_by(|a, b| a.path.cmp(&b.path));
 
-        let today = today_utc();
+        let today = IsoDate::today();
         let mut counts: BTreeMap<String, u64> = BTreeMap::new();
         // Advisories.
         let mut db_holder = None;
@@ -266,7 +322,7 @@ impl DepsHandler {
         // Registry existence.
         let mut exists = std::collections::HashMap::new();
         if self.args.online {
-            let mut oo = crate::online::OnlineOptions::from_env(today.clone());
+            let mut oo = crate::online::OnlineOptions::from_env(today.to_string());
             if let Some(c) = &self.args.cache {
                 oo.cache = Some(c.clone());
             }
@@ -301,11 +357,14 @@ impl DepsHandler {
         }
         let opts = Options {
             db: db_holder.as_ref(),
-            config,
+            config: std::mem::take(&mut settings.deps),
             today,
             exists,
         };
-        let outcome = audit(&mut project, &opts);
+        let mut outcome = audit(&mut project, &opts);
+        let found = outcome.findings.len();
+        outcome.findings.retain(|f| !settings.excluded(&f.path));
+        counts.insert("excluded".into(), (found - outcome.findings.len()) as u64);
         counts.insert("manifests".into(), project.manifests.len() as u64);
         counts.insert("lockfiles".into(), project.lockfiles.len() as u64);
         counts.insert(
@@ -341,12 +400,7 @@ where
     T: Into<std::ffi::OsString> + Clone,
 {
     let args = Args::try_parse_from(args)?;
-    let mut h = DepsHandler {
-        args,
-        files: Vec::new(),
-        root: None,
-        started: Instant::now(),
-    };
+    let mut h = DepsHandler::new(args)?;
     let mut reader = lm_core::jsonl::RecordReader::new(input, "<input>", false);
     let mut writer = lm_core::jsonl::RecordWriter::new(output);
     lm_core::filter::run(
@@ -363,12 +417,7 @@ pub fn main() -> std::process::ExitCode {
     lm_core::cli::main_wrapper(STAGE, || {
         let args = Args::parse();
         let input = args.input.clone();
-        let mut h = DepsHandler {
-            args,
-            files: Vec::new(),
-            root: None,
-            started: Instant::now(),
-        };
+        let mut h = DepsHandler::new(args)?;
         lm_core::cli::run_filter(STAGE, &input, &mut h)?;
         Ok(lm_core::cli::EXIT_OK)
     })

@@ -76,20 +76,9 @@ pub struct OnlineResult {
 }
 
 fn days_between(a: &str, b: &str) -> i64 {
-    let parse = |s: &str| -> Option<i64> {
-        let mut it = s.split('-').map(|x| x.parse::<i64>().ok());
-        let (y, m, d) = (it.next()??, it.next()??, it.next()??);
-        // Days from civil (inverse of config::civil).
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let mp = (m + 9) % 12;
-        let doy = (153 * mp + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        Some(era * 146_097 + doe - 719_468)
-    };
-    match (parse(a), parse(b)) {
-        (Some(x), Some(y)) => y - x,
+    use crate::config::IsoDate;
+    match (IsoDate::parse(a), IsoDate::parse(b)) {
+        (Ok(x), Ok(y)) => y.days() - x.days(),
         _ => i64::MAX,
     }
 }

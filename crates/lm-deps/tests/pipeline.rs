@@ -596,3 +596,134 @@ fn yarn_berry_and_bun_and_pipenv_projects() {
     let out = run_tree(&[("q/Pipfile", pipfile)]);
     assert_eq!(findings(&out, "deps.no-lockfile").len(), 1);
 }
+
+/// `(rule, path, package)` of every finding.
+fn finding_keys(out: &[Value]) -> std::collections::BTreeSet<(String, String, String)> {
+    out.iter()
+        .filter(|v| v["type"] == "finding")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+                f["package"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn paths_exclude_drops_findings_in_excluded_manifests_and_lockfiles_only() {
+    let files = [
+        ("npm-app/package.json", "manifest"),
+        ("npm-app/package-lock.json", "lockfile"),
+        ("nolock/package.json", "manifest"),
+    ];
+    let before_out = run(&files, &[]);
+    let before = finding_keys(&before_out);
+    let in_lock = |k: &(String, String, String)| k.1 == "npm-app/package-lock.json";
+    let in_nolock = |k: &(String, String, String)| k.1.starts_with("nolock/");
+    assert!(before.iter().any(in_lock), "{before:?}");
+    assert!(before.iter().any(in_nolock), "{before:?}");
+    assert!(before.iter().any(|k| k.1 == "npm-app/package.json"));
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("lm.toml");
+    std::fs::write(
+        &cfg,
+        "[paths]\nexclude = [\"npm-app/package-lock.json\", \"nolock/**\"]\n",
+    )
+    .unwrap();
+    // `run` also checks every input record still passes through
+    let out = run(&files, &["--config", cfg.to_str().unwrap()]);
+    let after = finding_keys(&out);
+    let expected: std::collections::BTreeSet<_> = before
+        .iter()
+        .filter(|k| !in_lock(k) && !in_nolock(k))
+        .cloned()
+        .collect();
+    assert_eq!(after, expected);
+    let summary = out.iter().find(|v| v["type"] == "summary").unwrap();
+    let dropped = before_out
+        .iter()
+        .filter(|v| v["type"] == "finding")
+        .filter(|v| {
+            let p = v["path"].as_str().unwrap();
+            p == "npm-app/package-lock.json" || p.starts_with("nolock/")
+        })
+        .count();
+    assert!(dropped > 0);
+    assert_eq!(
+        summary["counts"]["excluded"].as_u64().unwrap() as usize,
+        dropped
+    );
+    assert_eq!(
+        summary["counts"]["findings"].as_u64().unwrap() as usize,
+        after.len()
+    );
+}
+
+/// Runs the stage over one manifest in a scratch root holding `.lm.toml` = `config`.
+fn run_with_root_config(config: &str) -> (anyhow::Result<()>, Vec<u8>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".lm.toml"), config).unwrap();
+    std::fs::write(
+        dir.path().join("package.json"),
+        "{\"dependencies\": {\"next\": \"*\"}}\n",
+    )
+    .unwrap();
+    let input = format!(
+        "{{\"type\":\"file\",\"path\":\"package.json\",\"root\":\"{}\",\"size\":1,\"role\":\"manifest\"}}\n",
+        dir.path().display()
+    );
+    let mut out = Vec::new();
+    let r = lm_deps::cli::run_stream(["lm-deps"], input.as_bytes(), &mut out);
+    (r, out, dir)
+}
+
+#[test]
+fn a_bad_configuration_stops_the_stage_naming_the_file_and_section() {
+    for (config, says) in [
+        ("[deps]\nignore = [{ id = \"GHSA-1\" }]\n", "[deps]"),
+        (
+            "[deps]\nignore = [{ id = \"GHSA-1\", reason = \"r\", expires = \"2026-31-12\" }]\n",
+            "YYYY-MM-DD",
+        ),
+        (
+            "[deps]\ndisable = [\"deps.typo-squat\"]\n",
+            "deps.typosquat",
+        ),
+        ("[deps]\nfail_on = \"high\"\n", "[deps]"),
+        ("[paths]\nexclude = \"scripts/**\"\n", "[paths]"),
+        ("[paths]\nexclude = [\"scripts/[\"]\n", "[paths] exclude"),
+        ("[deps\nignore = []\n", "TOML parse error"),
+    ] {
+        let (r, out, dir) = run_with_root_config(config);
+        let e = format!("{:#}", r.expect_err(config));
+        let file = dir.path().join(".lm.toml").display().to_string();
+        assert!(e.contains(&file) && e.contains(says), "{config:?}: {e}");
+        // stopped before passing anything on: no half-configured output downstream
+        assert!(out.is_empty(), "{config:?}");
+    }
+    // the same file, fixed, takes effect (a rule id may leave out `deps.`)
+    for (config, unpinned) in [("", true), ("[deps]\ndisable = [\"unpinned\"]\n", false)] {
+        let (r, out, _dir) = run_with_root_config(config);
+        r.unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("\"deps.no-lockfile\""), "{text}");
+        assert_eq!(text.contains("\"deps.unpinned\""), unpinned, "{config:?}");
+    }
+}
+
+#[test]
+fn a_missing_config_file_is_an_error_even_without_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.toml");
+    let mut out = Vec::new();
+    let e = lm_deps::cli::run_stream(
+        ["lm-deps", "--config", missing.to_str().unwrap()],
+        "".as_bytes(),
+        &mut out,
+    )
+    .unwrap_err();
+    assert!(format!("{e:#}").contains("nope.toml"), "{e:#}");
+    assert!(out.is_empty());
+}
