@@ -81,7 +81,7 @@ with open(dst, "w") as out:
             out.write(json.dumps(r) + "\n")
 PY
 many=$(measure "lm-authz (${copies} fixture apps)" "'$bin/lm-authz' < '$out/many.jsonl'")
-facts_many=$(grep -c '"type":"fact"' "$out/many.jsonl" || true)
+facts_many=$(grep -c '"type": *"fact"' "$out/many.jsonl" || true)
 mem_many=$( { /usr/bin/time -v "$bin/lm-authz" < "$out/many.jsonl" > "$out/many-out.jsonl"; } 2>&1 \
   | awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}')
 findings_many=$(grep -c '"type":"finding"' "$out/many-out.jsonl" || true)
