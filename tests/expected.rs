@@ -37,7 +37,7 @@ fn apps() -> Vec<(String, PathBuf)> {
         let mut dirs: Vec<PathBuf> = entries
             .flatten()
             .map(|e| e.path())
-            .filter(|p| p.is_dir())
+            .filter(|p| p.is_dir() && looks_like_an_app(p, 0))
             .collect();
         dirs.sort();
         for dir in dirs {
@@ -46,6 +46,35 @@ fn apps() -> Vec<(String, PathBuf)> {
         }
     }
     apps
+}
+
+/// True when a directory holds source code or a manifest (data-only fixture folders,
+/// such as a set of advisories, are not apps).
+fn looks_like_an_app(dir: &Path, depth: usize) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            if depth < 4 && looks_like_an_app(&path, depth + 1) {
+                return true;
+            }
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().to_string();
+        let manifest = matches!(
+            name.as_str(),
+            "package.json" | "pyproject.toml" | "Cargo.toml" | "go.mod" | "Pipfile"
+        ) || name.starts_with("requirements");
+        let source = [".ts", ".tsx", ".js", ".jsx", ".mjs", ".py", ".sql", ".env"]
+            .iter()
+            .any(|ext| name.ends_with(ext));
+        if manifest || source {
+            return true;
+        }
+    }
+    false
 }
 
 fn findings_of(app: &Path) -> String {
