@@ -304,6 +304,25 @@ fn fastapi_dependencies() {
 }
 
 #[test]
+fn fastapi_routers_mounted_from_another_file() {
+    let recs = scan("fastapi-routers", "");
+    // `routers/invoices.py` is included with `dependencies=[Depends(get_current_user)]`:
+    // protected; `routers/reports.py` is included with a prefix and nothing else.
+    assert_eq!(
+        keys(&recs),
+        set(&[("authz.unauthenticated-route", "app/routers/reports.py")])
+    );
+    let f = find(
+        &recs,
+        "authz.unauthenticated-route",
+        "app/routers/reports.py",
+    );
+    assert_eq!(f["category"], "authn.missing");
+    // the route is named with the prefix of its `include_router`
+    assert_eq!(f["details"]["route"], "GET /reports/revenue");
+}
+
+#[test]
 fn flask_login_required() {
     let recs = scan("flask", "");
     assert_eq!(

@@ -146,7 +146,7 @@ pub fn middlewares(ix: &Index) -> Vec<Mw<'_>> {
                 },
                 siblings: Vec::new(),
                 family: family(&m.framework),
-                router_words: if !m.authenticates && m.matcher.len() == 1 {
+                router_words: if !m.authenticates && (m.matcher.len() == 1 || is_router_mount(m)) {
                     m.names
                         .iter()
                         .map(|n| router_name_words(names::callee(n)))
@@ -183,7 +183,7 @@ fn router_name_words(name: &str) -> Vec<String> {
         .filter(|w| {
             !matches!(
                 w.as_str(),
-                "router" | "routes" | "route" | "api" | "controller"
+                "router" | "routes" | "route" | "api" | "controller" | "bp" | "blueprint"
             )
         })
         .collect()
@@ -235,39 +235,145 @@ fn stem_words(path: &str) -> Vec<String> {
         .filter(|w| {
             !matches!(
                 w.as_str(),
-                "router" | "routes" | "route" | "api" | "controller"
+                "router" | "routes" | "route" | "api" | "controller" | "bp" | "blueprint"
             )
         })
         .collect()
 }
 
-/// Finds the mount of a router module route.
+/// True for the fact of a router mount itself (`app.include_router(users.router)`,
+/// `app.use('/api/x', xRouter)`) rather than a middleware applied at the mount.
+fn is_router_mount(m: &Middleware) -> bool {
+    m.router_module.is_some() && !m.authenticates && m.names.len() == 1 && !m.names[0].contains('(')
+}
+
+/// The files a module specifier may name, relative to the scanned root: `./routes/x`
+/// (JavaScript, from `from_file`) → `routes/x.ts`, `routes/x/index.js`...;
+/// `app.routers.users` or `.routers.users` (Python) → `app/routers/users.py`,
+/// `app/routers/users/__init__.py`. Absolute Python modules are matched as path
+/// suffixes (the package may sit under `backend/`), so they are returned as written with
+/// a leading `/` marker.
+fn module_files(module: &str, from_file: &str, python: bool) -> Vec<String> {
+    let dir: Vec<&str> = from_file
+        .rsplit_once('/')
+        .map(|(d, _)| d.split('/').collect())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    if python {
+        let dots = module.chars().take_while(|c| *c == '.').count();
+        let rest = &module[dots..];
+        let segs: Vec<&str> = rest.split('.').filter(|x| !x.is_empty()).collect();
+        // The module itself, or the module holding the named router (`users.router`).
+        for take in [segs.len(), segs.len().saturating_sub(1)] {
+            if take == 0 {
+                continue;
+            }
+            let rel = segs[..take].join("/");
+            let base = if dots == 0 {
+                "/".to_string()
+            } else {
+                if dots - 1 > dir.len() {
+                    continue;
+                }
+                let d = dir[..dir.len() - (dots - 1)].join("/");
+                if d.is_empty() {
+                    String::new()
+                } else {
+                    format!("{d}/")
+                }
+            };
+            out.push(format!("{base}{rel}.py"));
+            out.push(format!("{base}{rel}/__init__.py"));
+        }
+        return out;
+    }
+    let spec = module.trim();
+    let joined: Option<String> = if spec.starts_with("./") || spec.starts_with("../") {
+        let mut parts: Vec<&str> = dir.clone();
+        for seg in spec.split('/') {
+            match seg {
+                "." | "" => {}
+                ".." => {
+                    if parts.pop().is_none() {
+                        return out;
+                    }
+                }
+                s => parts.push(s),
+            }
+        }
+        Some(parts.join("/"))
+    } else {
+        spec.strip_prefix("@/")
+            .or_else(|| spec.strip_prefix("~/"))
+            .map(|r| format!("src/{r}"))
+    };
+    let Some(base) = joined else {
+        return out;
+    };
+    let stem = ["js", "ts", "mjs", "cjs", "jsx", "tsx"]
+        .iter()
+        .find_map(|e| base.strip_suffix(&format!(".{e}")))
+        .unwrap_or(&base)
+        .to_string();
+    out.push(base.clone());
+    for e in ["ts", "js", "mjs", "cjs", "tsx", "jsx"] {
+        out.push(format!("{stem}.{e}"));
+    }
+    for e in ["ts", "js", "mjs", "cjs"] {
+        out.push(format!("{stem}/index.{e}"));
+    }
+    out
+}
+
+/// True when `route_file` is the module a mount imports its router from.
+fn mount_names_file(m: &Mw<'_>, route_file: &str) -> bool {
+    let Some(module) = m.mw.router_module.as_deref() else {
+        return false;
+    };
+    let python = matches!(m.family, "fastapi" | "flask");
+    module_files(module, &m.fact.path, python)
+        .iter()
+        .any(|c| match c.strip_prefix('/') {
+            Some(suffix) => route_file == suffix || route_file.ends_with(&format!("/{suffix}")),
+            None => route_file == c,
+        })
+}
+
+/// Finds the mount of a router module route: the mount that imports the route's file
+/// (`router_module`), else the one whose router name matches the file name.
 pub fn mount_of(all: &[Mw<'_>], rf: &Fact, r: &Route) -> Option<Mount> {
-    if !matches!(r.framework.as_str(), "express" | "hono" | "fastify") {
+    if !matches!(
+        r.framework.as_str(),
+        "express" | "hono" | "fastify" | "fastapi" | "flask"
+    ) {
         return None;
     }
-    let want = stem_words(&rf.path);
-    if want.is_empty() {
-        return None;
-    }
-    let mut found: Vec<Mount> = Vec::new();
-    for o in all {
-        if o.router_words.is_empty()
-            || o.fact.path == rf.path
-            || !same_family(&r.framework, &o.mw.framework)
-        {
-            continue;
+    let mount = |o: &Mw<'_>| Mount {
+        prefix: o.mw.matcher.first().cloned().unwrap_or_default(),
+        path: o.fact.path.clone(),
+        line: o.fact.line,
+    };
+    let candidates = || {
+        all.iter()
+            .filter(|o| o.fact.path != rf.path && same_family(&r.framework, &o.mw.framework))
+    };
+    let mut found: Vec<Mount> = candidates()
+        .filter(|o| is_router_mount(o.mw) && mount_names_file(o, &rf.path))
+        .map(mount)
+        .collect();
+    if found.is_empty() {
+        let want = stem_words(&rf.path);
+        if want.is_empty() {
+            return None;
         }
-        if o.router_words
-            .iter()
-            .any(|ws| !ws.is_empty() && *ws == want)
-        {
-            found.push(Mount {
-                prefix: o.mw.matcher[0].clone(),
-                path: o.fact.path.clone(),
-                line: o.fact.line,
-            });
-        }
+        found = candidates()
+            .filter(|o| {
+                o.router_words
+                    .iter()
+                    .any(|ws| !ws.is_empty() && *ws == want)
+            })
+            .map(mount)
+            .collect();
     }
     (found.len() == 1).then(|| found.remove(0))
 }
@@ -299,6 +405,12 @@ pub fn covers(
 ) -> bool {
     if !same_family(&r.framework, &m.mw.framework) {
         return false;
+    }
+    if m.mw.router_module.is_some() {
+        // A router mount, or middleware listed at it (`include_router(...,
+        // dependencies=[...])`, `app.use('/api', requireAuth, router)`): it applies to
+        // the routes of that router only.
+        return mount.is_some_and(|mt| mt.path == m.fact.path && mt.line == m.fact.line);
     }
     if m.is_next() {
         if !rf.path.starts_with(&m.next_root()) {
@@ -787,4 +899,35 @@ pub fn views<'a>(ix: &'a Index, mws: &[Mw<'a>], settings: &Settings) -> Vec<Rout
     idxs.into_iter()
         .filter_map(|i| view(ix, mws, settings, i))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::module_files;
+
+    #[test]
+    fn module_specifiers_name_files() {
+        let py = module_files(".routers.users.router", "app/main.py", true);
+        assert!(py.contains(&"app/routers/users.py".to_string()), "{py:?}");
+        let up = module_files("..deps", "app/routers/x.py", true);
+        assert!(up.contains(&"app/deps.py".to_string()), "{up:?}");
+        let abs = module_files("app.routers.users", "main.py", true);
+        assert!(
+            abs.contains(&"/app/routers/users.py".to_string()),
+            "{abs:?}"
+        );
+        let js = module_files("./routes/projects", "src/server.ts", false);
+        assert!(js.contains(&"src/routes/projects.ts".to_string()), "{js:?}");
+        assert!(
+            js.contains(&"src/routes/projects/index.js".to_string()),
+            "{js:?}"
+        );
+        let esm = module_files("../routes/projects.js", "src/app/index.ts", false);
+        assert!(
+            esm.contains(&"src/routes/projects.ts".to_string()),
+            "{esm:?}"
+        );
+        assert!(module_files("express", "server.js", false).is_empty());
+        assert!(module_files("../../x", "a.js", false).is_empty());
+    }
 }

@@ -199,6 +199,19 @@ pub struct Middleware {
     /// Line order among the file's route registrations (Express: `app.use` order matters).
     #[serde(default)]
     pub order: u32,
+    /// Paths the middleware lets through before its auth check (Next.js: an early
+    /// `return NextResponse.next()` when `pathname.startsWith('/api')`): `/api*` for a
+    /// prefix test, `/login` for an exact comparison. Routes there are not protected by
+    /// it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skip_paths: Vec<String>,
+    /// A router mounted from another module (`app.use('/api/projects', projectsRouter)`,
+    /// `app.include_router(users.router, ...)`): the module it is imported from, as
+    /// written (`./routes/projects`, `app.routers.users.router`). The mount fact and the
+    /// mount-level middleware facts of the same call carry it; they apply only to the
+    /// routes of that module.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub router_module: Option<String>,
 }
 
 /// `function`.

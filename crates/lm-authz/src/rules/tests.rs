@@ -194,6 +194,7 @@ fn next_mw(matcher: &[&str], authenticates: bool) -> FactData {
         authenticates,
         rate_limits: false,
         order: 0,
+        ..Default::default()
     })
 }
 
@@ -413,6 +414,7 @@ fn express_middleware_order_and_mounts() {
         authenticates: true,
         rate_limits: false,
         order: 2,
+        ..Default::default()
     });
     let app = |route_line: u64| {
         App::new()
@@ -473,6 +475,7 @@ fn express_middleware_order_and_mounts() {
                 authenticates: false,
                 rate_limits: false,
                 order: 1,
+                ..Default::default()
             }),
         )
         .module("server.js", 10, auth_mw)
@@ -1346,6 +1349,7 @@ fn login_and_paid_ai_routes_need_rate_limits() {
                 authenticates: false,
                 rate_limits: true,
                 order: 0,
+                ..Default::default()
             }),
         )
         .run();

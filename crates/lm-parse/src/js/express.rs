@@ -485,6 +485,7 @@ pub fn run(file: &mut JsFile<'_>, flavor: Flavor) {
                     authenticates: auth_,
                     rate_limits: rl,
                     order: order as u32,
+                    ..Default::default()
                 },
             ));
             continue;

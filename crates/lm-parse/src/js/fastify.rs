@@ -226,6 +226,7 @@ pub fn extract(file: &mut JsFile<'_>) {
                 authenticates: auth,
                 rate_limits: false,
                 order: order as u32,
+                ..Default::default()
             }),
         );
     }

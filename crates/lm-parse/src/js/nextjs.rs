@@ -638,6 +638,7 @@ fn middleware(file: &mut JsFile<'_>) {
                 || redirects_to_login && file.src.contains("user"),
             rate_limits,
             order,
+            ..Default::default()
         }),
     );
 }

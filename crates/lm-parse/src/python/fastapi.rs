@@ -136,6 +136,7 @@ fn foreign_mounts(file: &PyFile<'_>, out: &mut Extraction) {
             vec![prefix]
         };
         let order = super::services::line_order(c.node);
+        let router_module = Some(file.origin(ctx.text(router)));
         out.facts.push(ctx.fact(
             c.node,
             FactData::Middleware(Middleware {
@@ -145,6 +146,8 @@ fn foreign_mounts(file: &PyFile<'_>, out: &mut Extraction) {
                 authenticates: false,
                 rate_limits: false,
                 order,
+                router_module: router_module.clone(),
+                ..Default::default()
             }),
         ));
         if deps.is_empty() {
@@ -167,6 +170,8 @@ fn foreign_mounts(file: &PyFile<'_>, out: &mut Extraction) {
                 authenticates,
                 rate_limits,
                 order,
+                router_module,
+                ..Default::default()
             }),
         ));
     }

@@ -106,6 +106,8 @@ fn foreign_mounts(file: &PyFile<'_>, out: &mut Extraction) {
                 authenticates: false,
                 rate_limits: false,
                 order: super::services::line_order(c.node),
+                router_module: Some(file.origin(ctx.text(bp))),
+                ..Default::default()
             }),
         ));
     }
@@ -151,6 +153,7 @@ pub fn extract(file: &PyFile<'_>, handlers: &mut Handlers, out: &mut Extraction)
                                 authenticates: auth::function_authenticates(file, func),
                                 rate_limits: false,
                                 order: super::services::line_order(decorated),
+                                ..Default::default()
                             }),
                         ),
                     );

@@ -231,8 +231,14 @@ impl<'a> PyFile<'a> {
                 },
                 _ => (self.ctx.text(name), self.ctx.text(name)),
             };
+            // `from . import users` → `.users`, not `..users`.
+            let sep = if module.chars().all(|c| c == '.') {
+                ""
+            } else {
+                "."
+            };
             self.imports
-                .insert(local.to_string(), format!("{module}.{orig}"));
+                .insert(local.to_string(), format!("{module}{sep}{orig}"));
         }
     }
 

@@ -211,6 +211,7 @@ fn cors_and_middleware(file: &PyFile<'_>, out: &mut Extraction) {
                         || name.contains("Authentication"),
                     rate_limits: name.contains("SlowAPI") || name.contains("RateLimit"),
                     order: line_order(c.node),
+                    ..Default::default()
                 }),
             ));
         } else if last == "CORS" && file.origin(callee).starts_with("flask_cors") {
@@ -251,6 +252,7 @@ fn cors_and_middleware(file: &PyFile<'_>, out: &mut Extraction) {
                         authenticates: false,
                         rate_limits: true,
                         order: line_order(c.node),
+                        ..Default::default()
                     }),
                 ));
             }
@@ -276,6 +278,7 @@ fn cors_and_middleware(file: &PyFile<'_>, out: &mut Extraction) {
                             authenticates: super::auth::function_authenticates(file, func),
                             rate_limits: false,
                             order: line_order(decorated),
+                            ..Default::default()
                         }),
                     ),
                 );
