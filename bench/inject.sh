@@ -58,11 +58,29 @@ measure() { # $1 = label, $2 = shell command
   echo "$mw $mc"
 }
 
-read -r parse_w parse_c <<<"$(measure "lm-parse" "'$bin/lm-parse' < '$out/files.jsonl'")"
-read -r both_w both_c <<<"$(measure "lm-parse | lm-inject" "'$bin/lm-parse' < '$out/files.jsonl' | '$bin/lm-inject'")"
+# The three pipeline cases run interleaved, round by round, so that drifting load on a
+# shared machine hits them alike. `lm-parse | cat` is the cost of any pipe.
+run_case() { # prints "wall cpu" of one run
+  { /usr/bin/time -f "%e %U %S" bash -c "$1" > /dev/null; } 2>&1 | tail -1 \
+    | awk '{print $1, $2 + $3}'
+}
+declare -a pw pc cw cc bw bc
+for _ in $(seq "$runs"); do
+  read -r w c <<<"$(run_case "'$bin/lm-parse' < '$out/files.jsonl'")"; pw+=("$w"); pc+=("$c")
+  read -r w c <<<"$(run_case "'$bin/lm-parse' < '$out/files.jsonl' | cat")"; cw+=("$w"); cc+=("$c")
+  read -r w c <<<"$(run_case "'$bin/lm-parse' < '$out/files.jsonl' | '$bin/lm-inject'")"; bw+=("$w"); bc+=("$c")
+done
+med() { printf '%s\n' "$@" | median; }
+parse_w=$(med "${pw[@]}"); parse_c=$(med "${pc[@]}")
+cat_w=$(med "${cw[@]}"); cat_c=$(med "${cc[@]}")
+both_w=$(med "${bw[@]}"); both_c=$(med "${bc[@]}")
+printf '%-28s wall %7.2f s  cpu %7.2f s  (wall runs: %s)\n' "lm-parse" "$parse_w" "$parse_c" "${pw[*]}" >&2
+printf '%-28s wall %7.2f s  cpu %7.2f s  (wall runs: %s)\n' "lm-parse | cat" "$cat_w" "$cat_c" "${cw[*]}" >&2
+printf '%-28s wall %7.2f s  cpu %7.2f s  (wall runs: %s)\n' "lm-parse | lm-inject" "$both_w" "$both_c" "${bw[*]}" >&2
 read -r alone_w alone_c <<<"$(measure "lm-inject (saved facts)" "'$bin/lm-inject' < '$out/parsed.jsonl'")"
 echo "lm-inject adds $(echo "scale=1; 100 * ($both_c - $parse_c) / $parse_c" | bc)% CPU to lm-parse alone" \
-  "(wall: $(echo "scale=1; 100 * ($both_w - $parse_w) / $parse_w" | bc)%);" \
+  "(wall: $(echo "scale=1; 100 * ($both_w - $parse_w) / $parse_w" | bc)% vs lm-parse alone," \
+  "$(echo "scale=1; 100 * ($both_w - $cat_w) / $cat_w" | bc)% vs lm-parse | cat);" \
   "on its own it costs $(echo "scale=1; 100 * $alone_c / $parse_c" | bc)% of lm-parse's CPU"
 echo "lm-inject alone: $(echo "scale=1; $bytes / 1048576 / $alone_w" | bc) MB/s of records"
 
