@@ -134,6 +134,102 @@ fn without_its_middleware_the_same_route_is_reported() {
     );
 }
 
+/// Runs the pipeline on `nextjs-middleware` with its `middleware.ts` replaced.
+fn scan_with_next_middleware(middleware: &str) -> Vec<Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let cp = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(format!("{}/.", app("nextjs-middleware").display()))
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    assert!(cp.success());
+    std::fs::write(dir.path().join("src/middleware.ts"), middleware).unwrap();
+    let out = sh(dir.path(), "lm-files . | lm-parse | lm-authz", b"");
+    assert!(out.status.success());
+    json_lines(&out.stdout)
+}
+
+/// A Supabase session middleware whose body starts with `early` (before the check) and
+/// ends with `late` (after it).
+fn session_middleware(early: &str, late: &str) -> String {
+    format!(
+        r#"import {{ NextResponse, type NextRequest }} from "next/server";
+import {{ createServerClient }} from "@supabase/ssr";
+
+export async function middleware(request: NextRequest) {{
+  const {{ pathname }} = request.nextUrl;
+  {early}
+  const response = NextResponse.next({{ request }});
+  const supabase = createServerClient(
+    process.env.NEXT_PUBLIC_SUPABASE_URL!,
+    process.env.NEXT_PUBLIC_SUPABASE_ANON_KEY!,
+    {{ cookies: {{ getAll: () => request.cookies.getAll(), setAll: () => {{}} }} }}
+  );
+  const {{
+    data: {{ user }},
+  }} = await supabase.auth.getUser();
+  if (!user) {{
+    return NextResponse.redirect(new URL("/login", request.url));
+  }}
+  {late}
+  return response;
+}}
+
+export const config = {{
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+}};
+"#
+    )
+}
+
+#[test]
+fn next_middleware_that_returns_early_for_api_paths_does_not_protect_them() {
+    for early in [
+        "if (pathname.startsWith(\"/api\")) return NextResponse.next();",
+        "if (pathname === \"/api/invoices\" || pathname.startsWith(\"/webhooks\")) {\n    return NextResponse.next();\n  }",
+        "if (/^\\/api\\//.test(pathname)) return;",
+    ] {
+        let recs = scan_with_next_middleware(&session_middleware(early, ""));
+        assert_eq!(
+            keys(&recs),
+            set(&[(
+                "authz.unauthenticated-route",
+                "src/app/api/invoices/route.ts"
+            )]),
+            "{early}"
+        );
+        let f = find(&recs, "authz.unauthenticated-route", "src/app/api/invoices/route.ts");
+        assert_eq!(f["category"], "authn.missing");
+        assert!(
+            f["message"].as_str().unwrap().contains("returns early"),
+            "{}",
+            f["message"]
+        );
+    }
+}
+
+#[test]
+fn next_middleware_skips_for_assets_public_pages_or_after_the_check_still_protect() {
+    for (early, late) in [
+        // static assets and public pages let through: the API is still checked
+        (
+            "if (pathname.startsWith(\"/_next\") || pathname === \"/login\") return NextResponse.next();",
+            "",
+        ),
+        // a rejection, not a pass-through
+        (
+            "if (pathname.startsWith(\"/api/admin\")) return NextResponse.json({ error: \"no\" }, { status: 403 });",
+            "",
+        ),
+        // the early return comes after the auth check
+        ("", "if (pathname.startsWith(\"/api\")) return NextResponse.next();"),
+    ] {
+        let recs = scan_with_next_middleware(&session_middleware(early, late));
+        assert!(findings(&recs).is_empty(), "{early}{late}: {:?}", keys(&recs));
+    }
+}
+
 #[test]
 fn nextjs_pages_router_bola_webhook_and_login() {
     let recs = scan("nextjs-pages", "");

@@ -74,6 +74,22 @@ impl Mw<'_> {
         self.mounts.is_empty() || self.mounts.iter().any(|m| m.covers(path))
     }
 
+    /// The `skip_paths` entry that lets `path` through before the auth check, if any
+    /// (`/api*` is a prefix, anything else an exact path).
+    pub fn skipped(&self, path: &str) -> Option<&str> {
+        let path = path.to_ascii_lowercase();
+        self.mw
+            .skip_paths
+            .iter()
+            .find(|p| match p.strip_suffix('*') {
+                Some(prefix) => path.starts_with(&prefix.to_ascii_lowercase()),
+                None => {
+                    path == p.to_ascii_lowercase() || path == format!("{}/", p.to_ascii_lowercase())
+                }
+            })
+            .map(String::as_str)
+    }
+
     fn is_next(&self) -> bool {
         self.mw.framework.starts_with("next")
     }
@@ -421,7 +437,7 @@ pub fn covers(
             // covering every page path reaches them all.
             return next_covers(&m.next, "/") && next_covers(&m.next, "/some-page");
         }
-        return next_covers(&m.next, path);
+        return next_covers(&m.next, path) && m.skipped(path).is_none();
     }
     if !m.mounted_on(path) {
         // A route of a router module whose mount path the facts do not give
@@ -782,7 +798,13 @@ pub fn view<'a>(
             } else if v.uncovered_auth_mw.is_none() {
                 let later =
                     m.fact.path == fact.path && m.fact.line > fact.line && m.mounted_on(&sample);
-                let why = if later {
+                let skip = m.skipped(&sample).filter(|_| next_covers(&m.next, &sample));
+                let why = if let Some(p) = skip {
+                    format!(
+                        "the authenticating middleware {} returns early for `{p}` before its auth check",
+                        m.describe()
+                    )
+                } else if later {
                     format!(
                         "the authenticating middleware {} is registered after it",
                         m.describe()

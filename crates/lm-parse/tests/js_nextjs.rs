@@ -391,3 +391,49 @@ export const { GET, POST } = handlers;
     assert!(g.handler_scope.is_none());
     route(&f, "/api/auth/[...nextauth]", "POST");
 }
+
+#[test]
+fn middleware_early_returns_before_the_auth_check_are_skip_paths() {
+    let src = r#"
+import { NextResponse } from "next/server";
+import { getToken } from "next-auth/jwt";
+
+export async function middleware(req) {
+  const { pathname } = req.nextUrl;
+  if (pathname.startsWith("/api/public") || req.nextUrl.pathname === "/health") {
+    return NextResponse.next();
+  }
+  if (/^\/webhooks\//.test(pathname)) return;
+  if (pathname.startsWith("/api/admin")) {
+    return NextResponse.json({ error: "forbidden" }, { status: 403 });
+  }
+  if (!pathname.startsWith("/dashboard")) return NextResponse.next();
+  const token = await getToken({ req });
+  if (!token) return NextResponse.redirect(new URL("/login", req.url));
+  if (pathname.startsWith("/api/late")) return NextResponse.next();
+  return NextResponse.next();
+}
+"#;
+    let f = facts("middleware.ts", src);
+    let (_, m) = middlewares(&f)[0];
+    assert!(m.authenticates);
+    // prefix tests end in `*`; the 403 branch rejects, the negated test is not a path
+    // list, and the last early return comes after the check
+    assert_eq!(m.skip_paths, vec!["/api/public*", "/health", "/webhooks/*"]);
+}
+
+#[test]
+fn middleware_wrapped_by_an_auth_wrapper_skips_nothing() {
+    let src = r#"
+import { withAuth } from "next-auth/middleware";
+import { NextResponse } from "next/server";
+
+export default withAuth(function middleware(req) {
+  if (req.nextUrl.pathname.startsWith("/api")) return NextResponse.next();
+  return NextResponse.next();
+});
+"#;
+    let f = facts("middleware.ts", src);
+    let (_, m) = middlewares(&f)[0];
+    assert!(m.skip_paths.is_empty(), "{:?}", m.skip_paths);
+}

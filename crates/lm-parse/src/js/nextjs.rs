@@ -591,19 +591,12 @@ fn middleware(file: &mut JsFile<'_>) {
     });
     let clerk_protects =
         names.iter().any(|n| n == "clerkMiddleware") && file.src.contains("protect(");
-    let redirects_to_login = file.calls.iter().any(|c| {
-        let t = file.text(*c);
-        (t.contains("redirect") || t.contains("NextResponse.redirect") || t.contains("new URL("))
-            && (t.contains("/login")
-                || t.contains("/signin")
-                || t.contains("/sign-in")
-                || t.contains("/auth"))
-    });
+    let redirects_to_login = file.calls.iter().any(|c| redirects_to_login_call(file, *c));
     // `if (!user) return NextResponse.redirect(...)` / `... 401` on a user from a helper.
-    let guards_user = handler.is_some_and(|h| {
-        let mut found = false;
+    let guard_at = handler.and_then(|h| {
+        let mut found = None;
         syntax::descendants(h, false, |n| {
-            if found || n.kind() != "if_statement" {
+            if found.is_some() || n.kind() != "if_statement" {
                 return;
             }
             let cond = n
@@ -614,11 +607,34 @@ fn middleware(file: &mut JsFile<'_>) {
                 && n.child_by_field_name("consequence")
                     .is_some_and(|c| syntax::exits(file.src, c))
             {
-                found = true;
+                found = Some(n.start_byte());
             }
         });
         found
     });
+    let guards_user = guard_at.is_some();
+    // Where the handler first checks the caller: early returns before it let requests
+    // through unchecked.
+    let skip_paths = handler
+        .map(|h| {
+            let r = h.byte_range();
+            let first_check = file
+                .calls_in(&r)
+                .filter(|c| {
+                    auth::classify_call(file, *c).is_some() || redirects_to_login_call(file, *c)
+                })
+                .map(|c| c.start_byte())
+                .chain(guard_at)
+                .min();
+            // Checked by a wrapper before the handler runs: nothing escapes it.
+            let wrapped = wrapper_auth || reexport_auth;
+            match first_check {
+                Some(at) => early_skips(file, h, at),
+                None if !wrapped => early_skips(file, h, usize::MAX),
+                None => Vec::new(),
+            }
+        })
+        .unwrap_or_default();
     let rate_limits = file
         .calls
         .iter()
@@ -638,9 +654,194 @@ fn middleware(file: &mut JsFile<'_>) {
                 || redirects_to_login && file.src.contains("user"),
             rate_limits,
             order,
+            skip_paths,
             ..Default::default()
         }),
     );
+}
+
+/// A call that sends the caller to a sign-in page.
+fn redirects_to_login_call(file: &JsFile<'_>, c: Node<'_>) -> bool {
+    let t = file.text(c);
+    (t.contains("redirect") || t.contains("NextResponse.redirect") || t.contains("new URL("))
+        && (t.contains("/login")
+            || t.contains("/signin")
+            || t.contains("/sign-in")
+            || t.contains("/auth"))
+}
+
+/// Paths a middleware handler lets through with an early return placed before `before`
+/// (the byte of its first auth check): `if (pathname.startsWith('/api')) return
+/// NextResponse.next()` → `/api*`; `if (pathname === '/login') return` → `/login`.
+fn early_skips(file: &JsFile<'_>, h: Node<'_>, before: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    syntax::descendants(h, true, |n| {
+        if n.kind() != "if_statement" || n.start_byte() >= before {
+            return;
+        }
+        let (Some(cond), Some(then)) = (
+            n.child_by_field_name("condition"),
+            n.child_by_field_name("consequence"),
+        ) else {
+            return;
+        };
+        if !passes_through(file, then) {
+            return;
+        }
+        let mut paths = Vec::new();
+        if path_tests(file, cond, &mut paths) {
+            for p in paths {
+                if !out.contains(&p) {
+                    out.push(p);
+                }
+            }
+        }
+    });
+    out
+}
+
+/// True when a branch returns without rejecting: `return NextResponse.next()`,
+/// `return;`, `return response` (no redirect, no error status).
+fn passes_through(file: &JsFile<'_>, then: Node<'_>) -> bool {
+    let t = file.text(then);
+    let returns = if then.kind() == "return_statement" {
+        true
+    } else {
+        let mut cur = then.walk();
+        let stmts: Vec<Node<'_>> = then.named_children(&mut cur).collect();
+        stmts.last().is_some_and(|l| l.kind() == "return_statement")
+    };
+    let rejects = ["redirect", "401", "403", "rewrite", "Unauthorized", "throw"]
+        .iter()
+        .any(|w| t.contains(w));
+    let bare_or_next = t.contains("NextResponse.next(")
+        || t.contains("NextResponse.next ()")
+        || t.replace(char::is_whitespace, "")
+            .trim_end_matches('}')
+            .ends_with("return;")
+        || t.replace(char::is_whitespace, "").trim_end_matches('}') == "return"
+        || t.replace(char::is_whitespace, "")
+            .trim_end_matches('}')
+            .ends_with("{return");
+    returns && !rejects && bare_or_next
+}
+
+/// Collects the paths a condition tests the request path against, when it is only such
+/// tests joined by `||`; false otherwise (`&&`, negations, other values).
+fn path_tests(file: &JsFile<'_>, cond: Node<'_>, out: &mut Vec<String>) -> bool {
+    let n = syntax::unwrap(cond);
+    let n = if n.kind() == "parenthesized_expression" {
+        match n.named_child(0) {
+            Some(x) => x,
+            None => return false,
+        }
+    } else {
+        n
+    };
+    match n.kind() {
+        "parenthesized_expression" => path_tests(file, n, out),
+        "binary_expression" => {
+            let op = n
+                .child_by_field_name("operator")
+                .map(|o| file.text(o))
+                .unwrap_or("");
+            let (Some(l), Some(r)) = (
+                n.child_by_field_name("left"),
+                n.child_by_field_name("right"),
+            ) else {
+                return false;
+            };
+            match op {
+                "||" => path_tests(file, l, out) && path_tests(file, r, out),
+                "===" | "==" => {
+                    let (value, subject) = if syntax::string_value(file.src, r).is_some() {
+                        (r, l)
+                    } else {
+                        (l, r)
+                    };
+                    match syntax::string_value(file.src, value) {
+                        Some(v) if v.starts_with('/') && is_path_expr(file.text(subject)) => {
+                            out.push(v.to_string());
+                            true
+                        }
+                        _ => false,
+                    }
+                }
+                _ => false,
+            }
+        }
+        "call_expression" => {
+            let Some(callee) = syntax::callee(n) else {
+                return false;
+            };
+            let Some(obj) = callee.child_by_field_name("object") else {
+                return false;
+            };
+            let method = syntax::last_name(file.src, callee);
+            let arg = syntax::arg(n, 0);
+            match method {
+                "startsWith" if is_path_expr(file.text(obj)) => {
+                    match arg.and_then(|a| syntax::string_value(file.src, a)) {
+                        Some(v) if v.starts_with('/') => {
+                            out.push(format!("{v}*"));
+                            true
+                        }
+                        _ => false,
+                    }
+                }
+                "test"
+                    if obj.kind() == "regex" && arg.is_some_and(|a| is_path_expr(file.text(a))) =>
+                {
+                    let pattern = obj
+                        .child_by_field_name("pattern")
+                        .map(|p| file.text(p))
+                        .unwrap_or("");
+                    match regex_path(pattern) {
+                        Some(p) => {
+                            out.push(p);
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// An expression naming the request path (`pathname`, `req.nextUrl.pathname`).
+fn is_path_expr(t: &str) -> bool {
+    let last = t.rsplit(['.', '?']).next().unwrap_or(t).trim();
+    matches!(last, "pathname" | "path")
+}
+
+/// The path an anchored regular expression tests: `^\/api` → `/api*`, `^\/login$` →
+/// `/login`; None when it is not a plain literal prefix.
+fn regex_path(pattern: &str) -> Option<String> {
+    let rest = pattern.strip_prefix('^')?;
+    let mut lit = String::new();
+    let mut chars = rest.chars().peekable();
+    let mut exact = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(e @ ('/' | '.' | '-' | '_')) => lit.push(e),
+                _ => break,
+            },
+            '$' if chars.peek().is_none() => {
+                exact = true;
+                break;
+            }
+            c if c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_') => lit.push(c),
+            _ => break,
+        }
+    }
+    if !lit.starts_with('/') {
+        return None;
+    }
+    Some(if exact { lit } else { format!("{lit}*") })
 }
 
 fn matcher_of(file: &JsFile<'_>, config: Node<'_>) -> Vec<String> {
