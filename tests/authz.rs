@@ -293,8 +293,11 @@ fn express_middleware_order_router_mounts_and_cors() {
     // the router mounted behind requireAuth is authenticated: its by-id read is BOLA
     // and its owner-scoped list is safe
     let b = find(&recs, "authz.bola", "routes/orders.js");
-    // (the mount path is not in the facts: the route is named as its module writes it)
-    assert!(b["message"].as_str().unwrap().contains("GET /:id"));
+    // the route is named with the path `server.js` mounts its router at
+    assert!(b["message"]
+        .as_str()
+        .unwrap()
+        .contains("GET /api/orders/:id"));
     assert_eq!(
         findings(&recs)
             .iter()
@@ -307,6 +310,34 @@ fn express_middleware_order_router_mounts_and_cors() {
         m.contains("/api/export") && m.contains("registered after"),
         "{m}"
     );
+}
+
+#[test]
+fn express_routers_imported_from_other_files() {
+    let recs = scan("express-routers", "");
+    // projects: `requireAuth` before the router in the same call; reports: `requireAuth`
+    // registered on the mount path first; reports lives in `routes/reports/index.ts`.
+    assert_eq!(
+        keys(&recs),
+        set(&[
+            ("authz.unauthenticated-route", "src/routes/exports.ts"),
+            ("authz.unauthenticated-route", "src/routes/invoices.ts"),
+        ])
+    );
+    let f = find(
+        &recs,
+        "authz.unauthenticated-route",
+        "src/routes/invoices.ts",
+    );
+    assert_eq!(f["category"], "authn.missing");
+    assert_eq!(f["details"]["route"], "GET /api/invoices/all");
+    // `requireAuth` listed after the router does not run before its routes
+    let e = find(
+        &recs,
+        "authz.unauthenticated-route",
+        "src/routes/exports.ts",
+    );
+    assert_eq!(e["details"]["route"], "GET /api/exports/csv");
 }
 
 #[test]

@@ -235,6 +235,8 @@ pub struct Mount {
     pub path: String,
     /// Line of the mount.
     pub line: u64,
+    /// Column of the mount (the router argument for Express-style mounts).
+    pub column: Option<u64>,
 }
 
 fn stem_words(path: &str) -> Vec<String> {
@@ -368,6 +370,7 @@ pub fn mount_of(all: &[Mw<'_>], rf: &Fact, r: &Route) -> Option<Mount> {
         prefix: o.mw.matcher.first().cloned().unwrap_or_default(),
         path: o.fact.path.clone(),
         line: o.fact.line,
+        column: o.fact.column,
     };
     let candidates = || {
         all.iter()
@@ -426,7 +429,11 @@ pub fn covers(
         // A router mount, or middleware listed at it (`include_router(...,
         // dependencies=[...])`, `app.use('/api', requireAuth, router)`): it applies to
         // the routes of that router only.
-        return mount.is_some_and(|mt| mt.path == m.fact.path && mt.line == m.fact.line);
+        return mount.is_some_and(|mt| {
+            mt.path == m.fact.path
+                && mt.line == m.fact.line
+                && (mt.column == m.fact.column || m.family != "express")
+        });
     }
     if m.is_next() {
         if !rf.path.starts_with(&m.next_root()) {
@@ -460,7 +467,7 @@ pub fn covers(
         if mt.path == m.fact.path {
             // Middleware in the file that mounts the router: it runs first when it is
             // registered before the mount.
-            return !order_matters || m.fact.line < mt.line;
+            return !order_matters || (m.fact.line, m.fact.column) < (mt.line, mt.column);
         }
     }
     // Another file: a router module mounted from this file. A global middleware with no

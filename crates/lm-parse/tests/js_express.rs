@@ -154,14 +154,21 @@ app.use("/users", userRoutes);
 app.use("/admin", requireAuth, adminRouter);
 "#;
     let f = facts("src/app.ts", src);
+    // (an imported router is a mount fact naming its module, not middleware)
     let names: Vec<Vec<String>> = middlewares(&f)
         .into_iter()
+        .filter(|(_, m)| m.router_module.is_none())
         .map(|(_, m)| m.names.clone())
         .collect();
     assert_eq!(
         names,
         vec![vec!["cors".to_string()], vec!["requireAuth".to_string()]]
     );
+    let mounts: Vec<_> = middlewares(&f)
+        .into_iter()
+        .filter_map(|(_, m)| m.router_module.clone())
+        .collect();
+    assert_eq!(mounts, vec!["./routes/user.routes".to_string()]);
     let (_, admin) = middlewares(&f)
         .into_iter()
         .find(|(_, m)| m.matcher == vec!["/admin".to_string()])
@@ -188,4 +195,51 @@ export const getBalances = async (req: Request, res: Response) => {
     let (_, a) = db_accesses(&f)[0];
     assert_eq!(filter(a, "project_id").source, Provenance::Request);
     assert_eq!(filter(a, "user_id").source, Provenance::User);
+}
+
+#[test]
+fn imported_router_mounts_name_their_module() {
+    let src = r#"
+import express from "express";
+import { requireAuth } from "./middleware/auth";
+import projectsRouter from "./routes/projects";
+import usersRouter from "./routes/users";
+import helmet from "helmet";
+
+const app = express();
+app.use(helmet());
+app.use("/api/projects", requireAuth, projectsRouter);
+app.use("/api/users", usersRouter, requireAuth);
+"#;
+    let f = facts("src/server.ts", src);
+    let m = middlewares(&f);
+    let mounts: Vec<_> = m
+        .iter()
+        .filter(|(_, x)| x.router_module.is_some())
+        .collect();
+    assert_eq!(mounts.len(), 2);
+    let (pf, p) = mounts[0];
+    assert_eq!(p.matcher, vec!["/api/projects"]);
+    assert_eq!(p.names, vec!["projectsRouter"]);
+    assert_eq!(p.router_module.as_deref(), Some("./routes/projects"));
+    assert!(!p.authenticates);
+    // `requireAuth` precedes the router: the mount sits at the router argument, after it
+    let (af, a) = m
+        .iter()
+        .find(|(_, x)| x.matcher == vec!["/api/projects"] && x.authenticates)
+        .expect("requireAuth at the projects mount");
+    assert!(a.router_module.is_none());
+    assert!(pf.column > af.column);
+    // listed after the router: the mount sits at the call, with the middleware
+    let (uf, u) = mounts[1];
+    assert_eq!(u.router_module.as_deref(), Some("./routes/users"));
+    let (auf, _) = m
+        .iter()
+        .find(|(_, x)| x.matcher == vec!["/api/users"] && x.authenticates)
+        .expect("requireAuth at the users mount");
+    assert_eq!(uf.column, auf.column);
+    // a package middleware is no mount
+    assert!(m
+        .iter()
+        .all(|(_, x)| x.names != vec!["helmet"] || x.router_module.is_none()));
 }

@@ -448,6 +448,7 @@ pub fn run(file: &mut JsFile<'_>, flavor: Flavor) {
     };
     let mut routes = Vec::new();
     let mut middleware_facts = Vec::new();
+    let mut mount_facts = Vec::new();
     let mut inline_fns = Vec::new();
     for (order, r) in regs.iter().enumerate() {
         let (prefix, parent) = prefix_of(&r.receiver);
@@ -455,9 +456,42 @@ pub fn run(file: &mut JsFile<'_>, flavor: Flavor) {
             let mut names = Vec::new();
             let mut auth_ = false;
             let mut rl = false;
-            for f in &r.fns {
+            for (k, f) in r.fns.iter().enumerate() {
                 let t = file.text(syntax::unwrap(*f));
-                if apps.iter().any(|a| a.name == t) || is_router_name(file, t) {
+                if apps.iter().any(|a| a.name == t) {
+                    continue;
+                }
+                if is_router_name(file, t) {
+                    // Middleware listed after the router does not run before its
+                    // routes: then the mount sits at the call, not after it.
+                    let later_mw = r.fns[k + 1..].iter().any(|g| {
+                        let u = file.text(syntax::unwrap(*g));
+                        !apps.iter().any(|a| a.name == u) && !is_router_name(file, u)
+                    });
+                    let at = if later_mw { r.call } else { syntax::unwrap(*f) };
+                    // A router imported from a local module: a mount fact naming the
+                    // module, at the router argument (middleware listed before it in
+                    // the same call run first).
+                    if let Some(source) = file.import_of(t).map(|i| i.source.clone()).filter(|s| {
+                        s.starts_with('.') || s.starts_with("@/") || s.starts_with("~/")
+                    }) {
+                        let matcher = match &r.path {
+                            Some(p) => vec![join(&prefix, p)],
+                            None if !prefix.is_empty() => vec![prefix.clone()],
+                            None => Vec::new(),
+                        };
+                        mount_facts.push((
+                            at,
+                            Middleware {
+                                framework: flavor.name().into(),
+                                matcher,
+                                names: vec![t.to_string()],
+                                order: order as u32,
+                                router_module: Some(source),
+                                ..Default::default()
+                            },
+                        ));
+                    }
                     continue;
                 }
                 let fu = syntax::unwrap(*f);
@@ -545,7 +579,7 @@ pub fn run(file: &mut JsFile<'_>, flavor: Flavor) {
         file.add_request_function(f);
     }
     file.emit_routes(routes);
-    for (n, m) in middleware_facts {
+    for (n, m) in middleware_facts.into_iter().chain(mount_facts) {
         file.push(n, FactData::Middleware(m));
     }
 }
