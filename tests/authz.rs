@@ -447,6 +447,41 @@ fn fastapi_routers_mounted_from_another_file() {
     assert_eq!(f["category"], "authn.missing");
     // the route is named with the prefix of its `include_router`
     assert_eq!(f["details"]["route"], "GET /reports/revenue");
+
+    // `routers/billing.py` is included by `api.py`'s router, itself included behind
+    // `get_current_user`: without that dependency it is reported, with both prefixes.
+    let dir = tempfile::tempdir().unwrap();
+    let cp = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(format!("{}/.", app("fastapi-routers").display()))
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    assert!(cp.success());
+    let main = dir.path().join("app/main.py");
+    let src = std::fs::read_to_string(&main).unwrap();
+    let open = src.replace(
+        "app.include_router(api_router, prefix=\"/api\", dependencies=[Depends(get_current_user)])",
+        "app.include_router(api_router, prefix=\"/api\")",
+    );
+    assert_ne!(src, open);
+    std::fs::write(&main, open).unwrap();
+    let out = sh(dir.path(), "lm-files . | lm-parse | lm-authz", b"");
+    assert!(out.status.success());
+    let recs = json_lines(&out.stdout);
+    assert_eq!(
+        keys(&recs),
+        set(&[
+            ("authz.unauthenticated-route", "app/routers/billing.py"),
+            ("authz.unauthenticated-route", "app/routers/reports.py"),
+        ])
+    );
+    let b = find(
+        &recs,
+        "authz.unauthenticated-route",
+        "app/routers/billing.py",
+    );
+    assert_eq!(b["details"]["route"], "GET /api/billing/totals");
 }
 
 #[test]

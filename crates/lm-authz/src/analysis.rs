@@ -237,6 +237,20 @@ pub struct Mount {
     pub line: u64,
     /// Column of the mount (the router argument for Express-style mounts).
     pub column: Option<u64>,
+    /// Every mount on the way, innermost first (`path`, `line`, `column`): a router
+    /// mounted on a router mounted on the app (`api_router.include_router(users.router)`
+    /// then `app.include_router(api_router, prefix="/api")`).
+    pub sites: Vec<(String, u64, Option<u64>)>,
+}
+
+impl Mount {
+    /// The mount site in file `path`, if the chain passes through it.
+    fn site_in(&self, path: &str) -> Option<(u64, Option<u64>)> {
+        self.sites
+            .iter()
+            .find(|(p, _, _)| p == path)
+            .map(|(_, l, c)| (*l, *c))
+    }
 }
 
 fn stem_words(path: &str) -> Vec<String> {
@@ -358,7 +372,8 @@ fn mount_names_file(m: &Mw<'_>, route_file: &str) -> bool {
 }
 
 /// Finds the mount of a router module route: the mount that imports the route's file
-/// (`router_module`), else the one whose router name matches the file name.
+/// (`router_module`), else the one whose router name matches the file name; then the
+/// mounts of the file holding that mount, and so on (prefixes joined outermost first).
 pub fn mount_of(all: &[Mw<'_>], rf: &Fact, r: &Route) -> Option<Mount> {
     if !matches!(
         r.framework.as_str(),
@@ -366,22 +381,52 @@ pub fn mount_of(all: &[Mw<'_>], rf: &Fact, r: &Route) -> Option<Mount> {
     ) {
         return None;
     }
-    let mount = |o: &Mw<'_>| Mount {
-        prefix: o.mw.matcher.first().cloned().unwrap_or_default(),
-        path: o.fact.path.clone(),
-        line: o.fact.line,
-        column: o.fact.column,
-    };
+    let first = direct_mount(all, &rf.path, &r.framework, true)?;
+    let mut prefix = first.mw.matcher.first().cloned().unwrap_or_default();
+    let mut sites = vec![(first.fact.path.clone(), first.fact.line, first.fact.column)];
+    let mut cur = first.fact.path.as_str();
+    // Outer mounts are only followed by module (never by name), a few levels deep.
+    while sites.len() < 5 {
+        let Some(o) = direct_mount(all, cur, &r.framework, false) else {
+            break;
+        };
+        if sites.iter().any(|(p, _, _)| *p == o.fact.path) || o.fact.path == rf.path {
+            break;
+        }
+        let outer = o.mw.matcher.first().cloned().unwrap_or_default();
+        prefix = if prefix.is_empty() {
+            outer
+        } else {
+            join_pattern(&outer, &prefix)
+        };
+        sites.push((o.fact.path.clone(), o.fact.line, o.fact.column));
+        cur = o.fact.path.as_str();
+    }
+    Some(Mount {
+        prefix,
+        path: first.fact.path.clone(),
+        line: first.fact.line,
+        column: first.fact.column,
+        sites,
+    })
+}
+
+/// The one mount (in another file) of the router module at `file`.
+fn direct_mount<'m, 'a>(
+    all: &'m [Mw<'a>],
+    file: &str,
+    framework: &str,
+    by_name: bool,
+) -> Option<&'m Mw<'a>> {
     let candidates = || {
         all.iter()
-            .filter(|o| o.fact.path != rf.path && same_family(&r.framework, &o.mw.framework))
+            .filter(|o| o.fact.path != file && same_family(framework, &o.mw.framework))
     };
-    let mut found: Vec<Mount> = candidates()
-        .filter(|o| is_router_mount(o.mw) && mount_names_file(o, &rf.path))
-        .map(mount)
+    let mut found: Vec<&Mw<'_>> = candidates()
+        .filter(|o| is_router_mount(o.mw) && mount_names_file(o, file))
         .collect();
-    if found.is_empty() {
-        let want = stem_words(&rf.path);
+    if found.is_empty() && by_name {
+        let want = stem_words(file);
         if want.is_empty() {
             return None;
         }
@@ -391,10 +436,9 @@ pub fn mount_of(all: &[Mw<'_>], rf: &Fact, r: &Route) -> Option<Mount> {
                     .iter()
                     .any(|ws| !ws.is_empty() && *ws == want)
             })
-            .map(mount)
             .collect();
     }
-    (found.len() == 1).then(|| found.remove(0))
+    (found.len() == 1).then(|| found[0])
 }
 
 /// Joins a mount prefix and a route pattern (`/api/orders` + `/:id`).
@@ -429,11 +473,11 @@ pub fn covers(
         // A router mount, or middleware listed at it (`include_router(...,
         // dependencies=[...])`, `app.use('/api', requireAuth, router)`): it applies to
         // the routes of that router only.
-        return mount.is_some_and(|mt| {
-            mt.path == m.fact.path
-                && mt.line == m.fact.line
-                && (mt.column == m.fact.column || m.family != "express")
-        });
+        return mount
+            .and_then(|mt| mt.site_in(&m.fact.path))
+            .is_some_and(|(l, c)| {
+                l == m.fact.line && (c == m.fact.column || m.family != "express")
+            });
     }
     if m.is_next() {
         if !rf.path.starts_with(&m.next_root()) {
@@ -463,12 +507,10 @@ pub fn covers(
     if rf.path == m.fact.path {
         return !order_matters || rf.line > m.fact.line;
     }
-    if let Some(mt) = mount {
-        if mt.path == m.fact.path {
-            // Middleware in the file that mounts the router: it runs first when it is
-            // registered before the mount.
-            return !order_matters || (m.fact.line, m.fact.column) < (mt.line, mt.column);
-        }
+    if let Some(site) = mount.and_then(|mt| mt.site_in(&m.fact.path)) {
+        // Middleware in a file that mounts the router: it runs first when it is
+        // registered before the mount.
+        return !order_matters || (m.fact.line, m.fact.column) < site;
     }
     // Another file: a router module mounted from this file. A global middleware with no
     // mount path applies to it only when this file mounts routers (an app entry); a
