@@ -485,6 +485,63 @@ fn fastapi_routers_mounted_from_another_file() {
 }
 
 #[test]
+fn fastapi_dependency_aliases_defined_in_another_module() {
+    // `CurrentUser = Annotated[User, Depends(get_current_user)]` in `app/api/deps.py`:
+    // handlers taking `current_user: CurrentUser` are authenticated; the one taking only
+    // `session: SessionDep` is not.
+    let recs = scan("fastapi-deps-alias", "");
+    assert_eq!(
+        keys(&recs),
+        set(&[("authz.unauthenticated-route", "app/api/routes/items.py")])
+    );
+    let f = find(
+        &recs,
+        "authz.unauthenticated-route",
+        "app/api/routes/items.py",
+    );
+    assert_eq!(f["category"], "authn.missing");
+    assert_eq!(f["details"]["route"], "GET /api/v1/items/export/all");
+
+    // The alias counts through its definition, never its name: a `CurrentUser` whose
+    // dependency only opens a session leaves every route unauthenticated.
+    let dir = tempfile::tempdir().unwrap();
+    let cp = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(format!("{}/.", app("fastapi-deps-alias").display()))
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    assert!(cp.success());
+    let deps = dir.path().join("app/api/deps.py");
+    let src = std::fs::read_to_string(&deps).unwrap();
+    let weak = src.replace(
+        "CurrentUser = Annotated[User, Depends(get_current_user)]",
+        "CurrentUser = Annotated[Session, Depends(get_db)]",
+    );
+    assert_ne!(src, weak);
+    std::fs::write(&deps, weak).unwrap();
+    let out = sh(dir.path(), "lm-files . | lm-parse | lm-authz", b"");
+    assert!(out.status.success());
+    let recs = json_lines(&out.stdout);
+    let routes: BTreeSet<String> = findings(&recs)
+        .into_iter()
+        .filter(|f| f["category"] == "authn.missing")
+        .map(|f| f["details"]["route"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        routes,
+        [
+            "DELETE /api/v1/items/{item_id}",
+            "GET /api/v1/items/",
+            "GET /api/v1/items/export/all"
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect()
+    );
+}
+
+#[test]
 fn flask_login_required() {
     let recs = scan("flask", "");
     assert_eq!(

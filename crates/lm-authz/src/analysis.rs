@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use lm_core::fact::{AuthCheck, DbAccess, Fact, FactData, Middleware, Provenance, Route};
 
 use crate::config::Settings;
-use crate::index::{Index, Reach};
+use crate::index::{Index, Reach, ALIAS_PREFIX};
 use crate::matcher::{next_covers, sample_path, MountMatcher, NextMatcher};
 use crate::names;
 
@@ -814,9 +814,23 @@ pub fn view<'a>(
             _ => {}
         }
     }
-    // Wrappers, decorators and dependencies named on the route.
+    // Wrappers, decorators and dependencies named on the route. A dependency alias
+    // (`current_user: CurrentUser`) counts only through the dependency it resolves to,
+    // judged as `Depends(<dependency>)` would be.
     for m in &route.middleware {
-        apply_name(&mut v, m, settings, true);
+        let Some(alias) = m.strip_prefix(ALIAS_PREFIX) else {
+            apply_name(&mut v, m, settings, true);
+            continue;
+        };
+        let func = ix
+            .resolve_alias(&fact.path, alias)
+            .and_then(|fi| match &ix.facts[fi].data {
+                FactData::Function(f) => Some(f),
+                _ => None,
+            });
+        for call in func.map(|f| f.calls.as_slice()).unwrap_or_default() {
+            apply_name(&mut v, &format!("Depends({call})"), settings, true);
+        }
     }
     // Calls in the handler and helpers that name guards.
     let calls = v.reach.calls.clone();

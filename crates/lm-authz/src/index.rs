@@ -57,6 +57,11 @@ const NOT_HELPERS: &[&str] = &[
 /// How many exported look-alikes a cross-file call may resolve to before it is ignored.
 const MAX_CROSS_FILE: usize = 2;
 
+/// Prefix of a route middleware entry naming a dependency type alias of a handler
+/// parameter (`Annotated:CurrentUser`); the alias is a `function` fact calling its
+/// dependency, in the file that defines it.
+pub const ALIAS_PREFIX: &str = "Annotated:";
+
 /// Depth of helper following.
 const MAX_DEPTH: usize = 4;
 
@@ -224,6 +229,19 @@ impl Index {
         }
     }
 
+    /// The function fact a dependency alias names: defined in `path`, else the one
+    /// exported function of that name in the whole stream (an ambiguous name resolves to
+    /// nothing).
+    pub fn resolve_alias(&self, path: &str, name: &str) -> Option<usize> {
+        if let Some(v) = self.fn_by_name.get(&(path.to_string(), name.to_string())) {
+            return v.first().copied();
+        }
+        match self.exported_by_name.get(name) {
+            Some(v) if v.len() == 1 => Some(v[0]),
+            _ => None,
+        }
+    }
+
     /// Everything a handler reaches: the facts of `scope` in `path`, of the helpers it
     /// calls (transitively), and of the wrappers named in `wrappers`.
     pub fn reach(&self, path: &str, scope: Option<&str>, wrappers: &[String]) -> Reach {
@@ -249,6 +267,17 @@ impl Index {
             }
         }
         for w in wrappers {
+            if let Some(alias) = w.strip_prefix(ALIAS_PREFIX) {
+                // Not a call: only what the alias resolves to counts, never its name.
+                if let Some(fi) = self.resolve_alias(path, alias) {
+                    reach.resolved.insert(w.clone());
+                    if seen_fns.insert(fi) {
+                        queue.push((fi, 1, Some(alias.to_string())));
+                        self.add_function(fi, Some(alias), &mut reach, &mut seen_facts);
+                    }
+                }
+                continue;
+            }
             reach.calls.push(w.clone());
             for fi in self.resolve(path, w) {
                 reach.resolved.insert(w.clone());
@@ -440,5 +469,87 @@ mod tests {
         let ix = Index::new(facts, HashMap::new());
         assert!(ix.resolve("a.ts", "check").is_empty());
         assert_eq!(ix.resolve("b.ts", "check"), vec![1]);
+    }
+
+    #[test]
+    fn dependency_aliases_resolve_to_their_unique_definition_never_by_name() {
+        let auth = |path: &str, line: u64, scope: &str| {
+            fact(
+                path,
+                line,
+                line,
+                Some(scope),
+                FactData::AuthCheck(AuthCheck {
+                    method: "jwt.decode".into(),
+                    provider: "jwt".into(),
+                    enforced: true,
+                    ..Default::default()
+                }),
+            )
+        };
+        let facts = vec![
+            fact(
+                "app/api/deps.py",
+                5,
+                9,
+                Some("L5-L9"),
+                func("get_current_user", true, &["jwt.decode"]),
+            ),
+            auth("app/api/deps.py", 6, "L5-L9"),
+            fact(
+                "app/api/deps.py",
+                12,
+                12,
+                None,
+                func("CurrentUser", true, &["get_current_user"]),
+            ),
+            fact(
+                "app/api/deps.py",
+                13,
+                13,
+                None,
+                func("SessionDep", true, &["get_db"]),
+            ),
+            // Two modules defining `AdminUser`: ambiguous, not followed.
+            fact(
+                "app/a/deps.py",
+                1,
+                3,
+                Some("L1-L3"),
+                func("check_admin", true, &[]),
+            ),
+            auth("app/a/deps.py", 2, "L1-L3"),
+            fact(
+                "app/a/deps.py",
+                5,
+                5,
+                None,
+                func("AdminUser", true, &["check_admin"]),
+            ),
+            fact(
+                "app/b/deps.py",
+                5,
+                5,
+                None,
+                func("AdminUser", true, &["check_admin"]),
+            ),
+        ];
+        let ix = Index::new(facts, HashMap::new());
+        let w = |n: &str| vec![format!("{ALIAS_PREFIX}{n}")];
+        let r = ix.reach("app/api/routes/items.py", None, &w("CurrentUser"));
+        assert!(r.facts.contains(&1), "{r:?}");
+        assert!(r.calls.contains(&"get_current_user".to_string()));
+        // The alias name itself is never a call to judge.
+        assert!(!r.calls.iter().any(|c| c.contains("CurrentUser")), "{r:?}");
+        let r = ix.reach("app/api/routes/items.py", None, &w("SessionDep"));
+        assert!(r.facts.is_empty(), "{r:?}");
+        assert_eq!(r.calls, vec!["get_db".to_string()]);
+        assert_eq!(
+            ix.resolve_alias("app/api/routes/items.py", "AdminUser"),
+            None
+        );
+        assert_eq!(ix.resolve_alias("app/b/deps.py", "AdminUser"), Some(7));
+        let r = ix.reach("app/api/routes/items.py", None, &w("Unknown"));
+        assert!(r.facts.is_empty() && r.calls.is_empty(), "{r:?}");
     }
 }

@@ -705,3 +705,130 @@ async def stripe_hook2(request: Request):
     assert!(!hooks[1].fails_open && hooks[1].payload_used_before_verify);
     assert!(hooks.iter().all(|h| h.verified && h.provider == "stripe"));
 }
+
+const ALIAS_APP: &str = r#"
+from typing import Annotated
+import typing
+
+from fastapi import APIRouter, Depends, Security
+from sqlmodel import Session
+
+from app.core.db import Item, engine, get_current_user
+from app.models import ItemCreate
+from .deps import AdminUser as Admin
+
+router = APIRouter()
+
+
+def get_db():
+    with Session(engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_db)]
+CurrentUser = typing.Annotated[dict, Security(get_current_user, scopes=["items"])]
+
+
+@router.get("/items")
+def read_items(session: SessionDep, current_user: CurrentUser):
+    return session.exec("select 1").all()
+
+
+@router.get("/export")
+def export_items(session: SessionDep):
+    return session.get(Item, 1)
+
+
+@router.post("/admin/items")
+def create_item(admin: Admin, item_in: ItemCreate, limit: int = 10):
+    return item_in
+"#;
+
+fn auth_checks_in<'a>(f: &'a [lm_core::Fact], scope: &str) -> Vec<&'a lm_core::fact::AuthCheck> {
+    in_scope(f, scope)
+        .into_iter()
+        .filter_map(|f| match &f.data {
+            FactData::AuthCheck(a) => Some(a),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn same_file_dependency_alias_is_the_dependency() {
+    let f = facts(ALIAS_APP);
+    let (_, read) = route(&f, "GET", "/items");
+    let checks = auth_checks_in(&f, read.handler_scope.as_deref().unwrap());
+    assert_eq!(checks.len(), 1, "{checks:?}");
+    assert!(checks[0].method.contains("get_current_user"), "{checks:?}");
+    assert_eq!(checks[0].user_var.as_deref(), Some("current_user"));
+    assert_eq!(
+        read.middleware,
+        vec!["Annotated:SessionDep", "Annotated:CurrentUser"]
+    );
+
+    // `SessionDep` carries a database session, not an auth check.
+    let (_, export) = route(&f, "GET", "/export");
+    assert!(auth_checks_in(&f, export.handler_scope.as_deref().unwrap()).is_empty());
+    assert_eq!(export.middleware, vec!["Annotated:SessionDep"]);
+    let db = in_scope(&f, export.handler_scope.as_deref().unwrap())
+        .into_iter()
+        .find_map(|f| match &f.data {
+            FactData::DbAccess(d) => Some(d),
+            _ => None,
+        })
+        .expect("a db_access through the session");
+    assert_eq!(db.client_kind, "server");
+}
+
+#[test]
+fn dependency_aliases_are_function_facts_calling_the_dependency() {
+    let f = facts(ALIAS_APP);
+    let funcs: Vec<(&str, &[String])> = f
+        .iter()
+        .filter_map(|x| match &x.data {
+            FactData::Function(func) => Some((func.name.as_str(), func.calls.as_slice())),
+            _ => None,
+        })
+        .collect();
+    let alias = |n: &str| {
+        funcs
+            .iter()
+            .find(|(name, _)| *name == n)
+            .map(|(_, c)| c.to_vec())
+    };
+    assert_eq!(alias("SessionDep"), Some(vec!["get_db".to_string()]));
+    assert_eq!(
+        alias("CurrentUser"),
+        Some(vec!["get_current_user".to_string()])
+    );
+    // Plain assignments and imports are not.
+    assert_eq!(alias("router"), None);
+    assert_eq!(alias("Admin"), None);
+}
+
+#[test]
+fn imported_aliases_are_named_for_the_consumer_and_library_types_are_not() {
+    let f = facts(ALIAS_APP);
+    let (_, create) = route(&f, "POST", "/admin/items");
+    // `Admin` is `AdminUser` of a local module: named for a consumer, which counts it
+    // only through a definition found elsewhere; `ItemCreate` comes from a models module.
+    assert_eq!(create.middleware, vec!["Annotated:AdminUser"]);
+    assert!(auth_checks_in(&f, create.handler_scope.as_deref().unwrap()).is_empty());
+
+    let f = facts(
+        r#"
+from fastapi import FastAPI, Request
+from sqlalchemy.orm import Session
+from pydantic import BaseModel
+
+app = FastAPI()
+
+@app.get("/x")
+def x(request: Request, db: Session, body: BaseModel):
+    return 1
+"#,
+    );
+    let (_, x) = route(&f, "GET", "/x");
+    assert!(x.middleware.is_empty(), "{:?}", x.middleware);
+}

@@ -6,7 +6,7 @@
 //! Decorators above the route decorator are not applied to the registered endpoint, so
 //! only those below it count as middleware.
 
-use lm_core::fact::{FactData, Middleware, Route};
+use lm_core::fact::{FactData, Function, Middleware, Route};
 use tree_sitter::Node;
 
 use super::model::{keyword, last_segment, positional, string_list, string_value, Binding, PyFile};
@@ -181,6 +181,7 @@ fn foreign_mounts(file: &PyFile<'_>, out: &mut Extraction) {
 pub fn extract(file: &PyFile<'_>, handlers: &mut Handlers, out: &mut Extraction) {
     let ctx = file.ctx;
     foreign_mounts(file, out);
+    alias_functions(file, out);
     for &(decorated, func) in &file.decorated {
         let decorators = decorator_exprs(decorated);
         for (i, &expr) in decorators.iter().enumerate() {
@@ -238,6 +239,7 @@ pub fn extract(file: &PyFile<'_>, handlers: &mut Handlers, out: &mut Extraction)
             for &below in &decorators[i + 1..] {
                 middleware.push(ctx.short(below, 80));
             }
+            middleware.extend(alias_middleware(file, func));
             let mut route = Route {
                 framework: "fastapi".into(),
                 methods,
@@ -320,17 +322,23 @@ fn parameters(
         ) {
             continue;
         }
-        // `x = Depends(f)`, `x: Annotated[T, Depends(f)]`, `x: T = Security(f)`.
+        // `x = Depends(f)`, `x: Annotated[T, Depends(f)]`, `x: T = Security(f)`, and
+        // `x: CurrentUser` with `CurrentUser = Annotated[T, Depends(f)]` in this file.
+        let alias = ty.and_then(|t| dependency_alias(file, ctx.text(t).trim()));
         let depends = value
             .filter(|v| is_depends(file, *v))
-            .or_else(|| ty.and_then(|t| find_depends(file, t)));
+            .or_else(|| ty.and_then(|t| find_depends(file, t)))
+            .or_else(|| alias.map(|(_, d)| d));
         if let Some(dep) = depends {
             let target = dep
                 .child_by_field_name("arguments")
                 .and_then(|a| positional(a, 0).or_else(|| keyword(ctx, a, "dependency")));
             let target_name = target.map(|t| ctx.text(t).to_string()).unwrap_or_else(|| {
-                // `Depends()` uses the annotation as the dependency.
-                ty_text.to_string()
+                // `Depends()` uses the annotation (the aliased type) as the dependency.
+                alias
+                    .and_then(|(a, _)| annotated_type(a))
+                    .map(|t| ctx.text(t).to_string())
+                    .unwrap_or_else(|| ty_text.to_string())
             });
             if auth::is_auth_dependency(file, target, &target_name) {
                 info.user_params.push(name.clone());
@@ -384,6 +392,194 @@ fn parameters(
             continue;
         }
         info.request_params.push(name);
+    }
+}
+
+/// The `Annotated[...]` subscript of a module-level type alias carrying a dependency
+/// (`CurrentUser = Annotated[User, Depends(get_current_user)]`), with its first
+/// `Depends(...)` / `Security(...)` call.
+fn dependency_alias<'a>(file: &PyFile<'a>, name: &str) -> Option<(Node<'a>, Node<'a>)> {
+    if !is_identifier(name) {
+        return None;
+    }
+    let value = *file.module_values.get(name)?;
+    annotated_depends(file, value).map(|d| (value, d))
+}
+
+/// The first dependency call of an `Annotated[T, Depends(f), ...]` subscript.
+fn annotated_depends<'a>(file: &PyFile<'a>, value: Node<'a>) -> Option<Node<'a>> {
+    if value.kind() != "subscript" {
+        return None;
+    }
+    let head = value.child_by_field_name("value")?;
+    if last_segment(file.ctx.text(head)) != "Annotated" {
+        return None;
+    }
+    let mut c = value.walk();
+    let subs: Vec<Node<'a>> = value
+        .children_by_field_name("subscript", &mut c)
+        .skip(1)
+        .collect();
+    subs.into_iter().find_map(|s| find_depends(file, s))
+}
+
+/// `T` of `Annotated[T, ...]`.
+fn annotated_type(value: Node<'_>) -> Option<Node<'_>> {
+    let mut c = value.walk();
+    let first = value.children_by_field_name("subscript", &mut c).next();
+    first
+}
+
+fn is_identifier(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Modules whose exports are types, never dependency aliases of the app.
+const LIBRARY_MODULES: &[&str] = &[
+    "fastapi",
+    "starlette",
+    "pydantic",
+    "pydantic_settings",
+    "sqlmodel",
+    "sqlalchemy",
+    "typing",
+    "typing_extensions",
+    "collections",
+    "datetime",
+    "uuid",
+    "decimal",
+    "enum",
+    "pathlib",
+    "supabase",
+    "redis",
+    "httpx",
+    "requests",
+    "motor",
+    "pymongo",
+    "beanie",
+    "bson",
+    "odmantic",
+    "tortoise",
+    "databases",
+    "asyncpg",
+    "psycopg",
+    "psycopg2",
+    "jose",
+    "jwt",
+    "passlib",
+];
+
+/// Types a parameter may carry that are never dependency aliases.
+fn is_plain_type(name: &str) -> bool {
+    matches!(
+        name,
+        "Request"
+            | "WebSocket"
+            | "Response"
+            | "BackgroundTasks"
+            | "UploadFile"
+            | "Session"
+            | "AsyncSession"
+            | "Connection"
+            | "AsyncConnection"
+            | "HTTPConnection"
+            | "SecurityScopes"
+            | "Any"
+            | "UUID"
+    )
+}
+
+/// `Annotated:<Name>` route middleware entries for handler parameters annotated with a
+/// dependency alias: one defined in this file, or a CamelCase name imported from a
+/// module of the app (`from app.api.deps import CurrentUser`), which a consumer resolves
+/// to the `function` fact the defining module emits for it ([`alias_functions`]).
+fn alias_middleware(file: &PyFile<'_>, func: Node<'_>) -> Vec<String> {
+    let ctx = file.ctx;
+    let mut out: Vec<String> = Vec::new();
+    let Some(params) = func.child_by_field_name("parameters") else {
+        return out;
+    };
+    let mut c = params.walk();
+    for p in params.named_children(&mut c) {
+        if !matches!(p.kind(), "typed_parameter" | "typed_default_parameter") {
+            continue;
+        }
+        let Some(ty) = p.child_by_field_name("type") else {
+            continue;
+        };
+        let ty = ctx.text(ty).trim();
+        if !is_identifier(ty) || !ty.starts_with(|c: char| c.is_ascii_uppercase()) {
+            continue;
+        }
+        let name = if dependency_alias(file, ty).is_some() {
+            ty.to_string()
+        } else if let Some(origin) = file.imports.get(ty) {
+            let (module, orig) = origin.rsplit_once('.').unwrap_or(("", origin));
+            let root = module.split('.').next().unwrap_or("");
+            let local =
+                module.starts_with('.') || !root.is_empty() && !LIBRARY_MODULES.contains(&root);
+            // Request bodies come from models and schemas modules.
+            let models = module.split('.').any(|m| {
+                matches!(
+                    m,
+                    "models" | "model" | "schemas" | "schema" | "entities" | "dto" | "dtos"
+                )
+            });
+            if !local || models || is_plain_type(orig) || !is_identifier(orig) {
+                continue;
+            }
+            orig.to_string()
+        } else {
+            continue;
+        };
+        let entry = format!("Annotated:{name}");
+        if !out.contains(&entry) {
+            out.push(entry);
+        }
+    }
+    out
+}
+
+/// A `function` fact for each module-level type alias that carries a dependency
+/// (`CurrentUser = Annotated[User, Depends(get_current_user)]`), calling the dependency,
+/// so that a handler in another file annotated with the alias reaches it.
+fn alias_functions(file: &PyFile<'_>, out: &mut Extraction) {
+    let ctx = file.ctx;
+    let mut names: Vec<(&String, Node<'_>)> = file
+        .module_values
+        .iter()
+        .map(|(n, v)| (n, *v))
+        .filter(|(n, _)| is_identifier(n))
+        .collect();
+    names.sort_by_key(|(_, v)| v.start_byte());
+    for (name, value) in names {
+        let Some(dep) = annotated_depends(file, value) else {
+            continue;
+        };
+        let target = dep
+            .child_by_field_name("arguments")
+            .and_then(|a| positional(a, 0).or_else(|| keyword(ctx, a, "dependency")));
+        let callee = match target {
+            Some(t) if t.kind() == "call" => t.child_by_field_name("function"),
+            Some(t) => Some(t),
+            None => annotated_type(value),
+        };
+        let Some(callee) = callee.map(|c| ctx.text(c)) else {
+            continue;
+        };
+        if callee.len() > 80 || callee.contains(['\n', '(']) {
+            continue;
+        }
+        let node = value.parent().unwrap_or(value);
+        out.facts.push(ctx.fact(
+            node,
+            FactData::Function(Function {
+                exported: !name.starts_with('_'),
+                name: name.clone(),
+                calls: vec![callee.to_string()],
+            }),
+        ));
     }
 }
 
