@@ -8,6 +8,7 @@ use lm_core::fact::Provenance;
 use lm_core::Fact;
 use tree_sitter::Node;
 
+use super::summary::{marked_param, Summaries, Summarizer};
 use super::taint::{kinds, sanitized_any, SinkKind, Taint, Val};
 use super::{sanitizer_mask, Facts};
 use crate::ctx::Ctx;
@@ -129,19 +130,6 @@ fn has_directive(ctx: &Ctx<'_>, body: Node<'_>, directive: &str) -> bool {
     false
 }
 
-/// What a same-file helper does with its parameters.
-#[derive(Debug, Clone, Default)]
-struct Summary {
-    /// Parameter index reaching the return value, with what happened to it there.
-    params: Vec<(usize, Taint)>,
-    /// A source read inside the helper and returned.
-    own: Option<Taint>,
-    /// Every return value is a constant.
-    all_const: bool,
-    /// Sinks inside the helper reached by a parameter: (index, family, api, path).
-    sinks: Vec<(usize, SinkKind, String, Taint)>,
-}
-
 /// A zod schema seen in the file.
 #[derive(Debug, Clone)]
 struct Schema {
@@ -154,21 +142,17 @@ struct Engine<'c, 'a> {
     facts: Facts<'c, 'a>,
     scopes: Vec<HashMap<String, Val>>,
     funcs: HashMap<&'a str, Node<'a>>,
-    summaries: HashMap<usize, Summary>,
     schemas: HashMap<String, Schema>,
     setters: HashMap<String, String>,
     props: HashMap<&'a str, Vec<(String, Val)>>,
     component_props: Option<Vec<(String, Val)>>,
     use_server_file: bool,
-    /// In a helper summary: no facts, returns collected.
-    summarizing: bool,
+    /// Helper summaries; `active` while summarising one (no facts, returns collected).
+    summary: Summaries,
     returns: Vec<Val>,
-    /// Sinks reached by a marked parameter while summarising a helper.
-    summary_sinks: Vec<(SinkKind, String, Taint)>,
     depth: u32,
 }
 
-const MARK: &str = "\u{0}param";
 /// Scope marker: this function made its response plain text or JSON.
 const PLAIN_RESPONSE: &str = "\u{0}plain-response";
 
@@ -179,15 +163,13 @@ impl<'c, 'a> Engine<'c, 'a> {
             facts: Facts::new(ctx),
             scopes: Vec::new(),
             funcs: HashMap::new(),
-            summaries: HashMap::new(),
             schemas: HashMap::new(),
             setters: HashMap::new(),
             props: HashMap::new(),
             component_props: None,
             use_server_file: false,
-            summarizing: false,
+            summary: Summaries::default(),
             returns: Vec::new(),
-            summary_sinks: Vec::new(),
             depth: 0,
         }
     }
@@ -399,7 +381,7 @@ impl<'c, 'a> Engine<'c, 'a> {
             }
             "return_statement" => {
                 self.visit_children(node);
-                if self.summarizing {
+                if self.summary.active {
                     if let Some(e) = node.named_child(0) {
                         let v = self.eval(e);
                         self.returns.push(v);
@@ -507,7 +489,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 }
                 if action {
                     let name = self.text(pattern).to_string();
-                    if !self.summarizing {
+                    if !self.summary.active {
                         self.facts
                             .input(pattern, "action_arg", None, Some(name.clone()));
                     }
@@ -523,7 +505,7 @@ impl<'c, 'a> Engine<'c, 'a> {
             self.visit(body);
         } else {
             self.visit(body);
-            if self.summarizing {
+            if self.summary.active {
                 let v = self.eval(body);
                 self.returns.push(v);
             }
@@ -588,7 +570,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 };
                 match source {
                     Some(s) => {
-                        if !self.summarizing {
+                        if !self.summary.active {
                             self.facts.input(c, s, None, Some(key.to_string()));
                         }
                         let t = Taint::source(Provenance::Request, key);
@@ -1032,7 +1014,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 let Some(a) = arg else { return Val::Const };
                 let t = self.text(a);
                 if ctor == "URL" && is_request_url(t) {
-                    if !self.summarizing {
+                    if !self.summary.active {
                         self.facts.input(node, "search_params", None, None);
                     }
                     let mut taint = Taint::source(Provenance::Request, self.ctx.short(node, 80));
@@ -1130,7 +1112,7 @@ impl<'c, 'a> Engine<'c, 'a> {
         // Same-file helpers (one level).
         if func.kind() == "identifier" {
             if let Some(&f) = self.funcs.get(callee) {
-                if !self.summarizing {
+                if !self.summary.active {
                     return self.apply_summary(f, callee, &arg_nodes);
                 }
             }
@@ -1298,7 +1280,7 @@ impl<'c, 'a> Engine<'c, 'a> {
     /// A call to a same-file helper whose result is not used (`runQuery(sql)`):
     /// evaluating it reports the sinks inside the helper that the arguments reach.
     fn helper_call_statement(&mut self, call: Node<'a>) {
-        if self.summarizing {
+        if self.summary.active {
             return;
         }
         let Some(f) = call.child_by_field_name("function") else {
@@ -1309,174 +1291,6 @@ impl<'c, 'a> Engine<'c, 'a> {
         }
     }
 
-    /// Records a sink, or while summarising a helper, remembers which parameter
-    /// reached it.
-    fn sink(&mut self, at: Node<'a>, kind: SinkKind, api: &str, val: &Val, arg: Node<'a>) {
-        if self.summarizing {
-            if let Val::Tainted(t) = val {
-                if t.source_expr.starts_with(MARK) {
-                    self.summary_sinks
-                        .push((kind, api.to_string(), (**t).clone()));
-                }
-            }
-            return;
-        }
-        self.facts.sink(at, kind, api, val, arg);
-    }
-
-    fn apply_summary(&mut self, f: Node<'a>, name: &str, args: &[Node<'a>]) -> Val {
-        let key = f.start_byte();
-        let summary = match self.summaries.get(&key) {
-            Some(s) => s.clone(),
-            None => {
-                let s = self.summarize(f);
-                self.summaries.insert(key, s.clone());
-                s
-            }
-        };
-        let step = format!("helper {name}");
-        // Sinks inside the helper that its parameters reach, reported at the call.
-        for (i, kind, api, inner) in &summary.sinks {
-            let Some(a) = args.get(*i) else { continue };
-            let Some(call) = a.parent().and_then(|p| p.parent()) else {
-                continue;
-            };
-            if let Val::Tainted(t) = self.eval(*a) {
-                let mut t = *t;
-                for v in &inner.via {
-                    t = t.with_via(v);
-                }
-                t = t.with_via(&step);
-                for (sn, m) in &inner.sanitizers {
-                    t = t.sanitized(sn, *m);
-                }
-                if let Some(vd) = &inner.validated {
-                    t = t.validated_by(vd);
-                }
-                let api = format!("{name}() → {api}");
-                self.sink(call, *kind, &api, &Val::taint(t), *a);
-            }
-        }
-        let mut acc = match summary.own {
-            Some(t) => Val::taint(t).via(&step),
-            None => Val::Unknown,
-        };
-        let mut any = acc.is_tainted();
-        for (i, inner) in &summary.params {
-            let Some(a) = args.get(*i) else { continue };
-            let v = self.eval(*a);
-            if let Val::Tainted(t) = v {
-                let mut t = *t;
-                for s in &inner.via {
-                    t = t.with_via(s);
-                }
-                t = t.with_via(&step);
-                for (s, m) in &inner.sanitizers {
-                    t = t.sanitized(s, *m);
-                }
-                if let Some(vd) = &inner.validated {
-                    t = t.validated_by(vd);
-                }
-                if !inner.whole {
-                    t.whole = false;
-                }
-                acc = acc.join(Val::taint(t));
-                any = true;
-            }
-        }
-        if any {
-            acc
-        } else if summary.all_const {
-            Val::Const
-        } else {
-            Val::Unknown
-        }
-    }
-
-    /// What a helper returns, one run per parameter (at most six) so that each
-    /// parameter reaching the return is seen even when several do.
-    fn summarize(&mut self, f: Node<'a>) -> Summary {
-        let params: Vec<Node<'a>> = match f.child_by_field_name("parameters") {
-            Some(ps) => {
-                let mut cur = ps.walk();
-                ps.named_children(&mut cur)
-                    .filter(|p| p.kind() != "comment")
-                    .map(param_pattern)
-                    .collect()
-            }
-            None => f.child_by_field_name("parameter").into_iter().collect(),
-        };
-        let mut s = Summary {
-            all_const: true,
-            ..Default::default()
-        };
-        let runs = params.len().clamp(1, 6);
-        for marked in 0..runs {
-            let returns = self.summarize_once(f, &params, marked);
-            for (kind, api, t) in std::mem::take(&mut self.summary_sinks) {
-                if t.source_expr == format!("{MARK}{marked}")
-                    && !s
-                        .sinks
-                        .iter()
-                        .any(|(i, k, a, _)| *i == marked && *k == kind && *a == api)
-                {
-                    s.sinks.push((marked, kind, api, t));
-                }
-            }
-            for r in returns {
-                if r != Val::Const {
-                    s.all_const = false;
-                }
-                if let Val::Tainted(t) = r {
-                    match t.source_expr.strip_prefix(MARK).map(str::parse::<usize>) {
-                        Some(Ok(i)) => {
-                            if !s.params.iter().any(|(j, _)| *j == i) {
-                                s.params.push((i, *t));
-                            }
-                        }
-                        Some(Err(_)) => {}
-                        None => {
-                            if s.own.is_none() {
-                                s.own = Some(*t);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        s
-    }
-
-    /// The values a helper returns with parameter `marked` tainted by a marker.
-    fn summarize_once(&mut self, f: Node<'a>, params: &[Node<'a>], marked: usize) -> Vec<Val> {
-        let saved_scopes = std::mem::take(&mut self.scopes);
-        let saved_returns = std::mem::take(&mut self.returns);
-        let saved_setters = self.setters.clone();
-        self.summarizing = true;
-        self.push();
-        for (i, p) in params.iter().enumerate() {
-            let v = if i == marked {
-                let mut t = Taint::source(Provenance::Unknown, format!("{MARK}{i}"));
-                t.whole = true;
-                Val::taint(t)
-            } else {
-                Val::Unknown
-            };
-            self.bind(*p, v, false);
-        }
-        if let Some(body) = f.child_by_field_name("body") {
-            self.visit(body);
-            if body.kind() != "statement_block" {
-                let v = self.eval(body);
-                self.returns.push(v);
-            }
-        }
-        self.summarizing = false;
-        self.scopes = saved_scopes;
-        self.setters = saved_setters;
-        std::mem::replace(&mut self.returns, saved_returns)
-    }
-
     // ----- sources -----
 
     /// Recognises a request, URL-state or database source at `node` (a member,
@@ -1484,7 +1298,7 @@ impl<'c, 'a> Engine<'c, 'a> {
     fn source(&mut self, node: Node<'a>) -> Option<Val> {
         let chain = self.chain(node)?;
         let hit = match_source(&chain)?;
-        if !self.summarizing && hit.origin == Provenance::Request {
+        if !self.summary.active && hit.origin == Provenance::Request {
             self.facts.input(node, hit.kind, hit.name.clone(), None);
         }
         let mut t = Taint::source(hit.origin, self.ctx.short(node, 80));
@@ -1905,7 +1719,7 @@ impl<'c, 'a> Engine<'c, 'a> {
     /// `<Comment body={c.body} />` for a component defined in this file: remembers the
     /// props that carry tainted values.
     fn record_props(&mut self, el: Node<'a>) {
-        if self.summarizing {
+        if self.summary.active {
             return;
         }
         let Some(name) = el.child_by_field_name("name") else {
@@ -2038,6 +1852,61 @@ impl<'c, 'a> Engine<'c, 'a> {
             let old = self.lookup(&state).cloned().unwrap_or(Val::Const);
             self.assign(&state, old.join(v.via("state")));
         }
+    }
+}
+
+impl<'a> Summarizer<'a> for Engine<'_, 'a> {
+    fn eval(&mut self, node: Node<'a>) -> Val {
+        Engine::eval(self, node)
+    }
+
+    fn helper_params(&self, f: Node<'a>) -> Vec<Node<'a>> {
+        match f.child_by_field_name("parameters") {
+            Some(ps) => {
+                let mut cur = ps.walk();
+                ps.named_children(&mut cur)
+                    .filter(|p| p.kind() != "comment")
+                    .map(param_pattern)
+                    .collect()
+            }
+            None => f.child_by_field_name("parameter").into_iter().collect(),
+        }
+    }
+
+    /// The values a helper returns with parameter `marked` tainted by a marker.
+    fn summarize_once(&mut self, f: Node<'a>, params: &[Node<'a>], marked: usize) -> Vec<Val> {
+        let saved_scopes = std::mem::take(&mut self.scopes);
+        let saved_returns = std::mem::take(&mut self.returns);
+        let saved_setters = self.setters.clone();
+        self.summary.active = true;
+        self.push();
+        for (i, p) in params.iter().enumerate() {
+            let v = if i == marked {
+                marked_param(i)
+            } else {
+                Val::Unknown
+            };
+            self.bind(*p, v, false);
+        }
+        if let Some(body) = f.child_by_field_name("body") {
+            self.visit(body);
+            if body.kind() != "statement_block" {
+                let v = self.eval(body);
+                self.returns.push(v);
+            }
+        }
+        self.summary.active = false;
+        self.scopes = saved_scopes;
+        self.setters = saved_setters;
+        std::mem::replace(&mut self.returns, saved_returns)
+    }
+
+    fn summaries(&mut self) -> &mut Summaries {
+        &mut self.summary
+    }
+
+    fn emit_sink(&mut self, at: Node<'a>, kind: SinkKind, api: &str, val: &Val, arg: Node<'a>) {
+        self.facts.sink(at, kind, api, val, arg);
     }
 }
 

@@ -29,6 +29,7 @@ use crate::Extraction;
 
 pub mod js;
 pub mod python;
+mod summary;
 pub mod taint;
 
 use taint::{SinkKind, Val};

@@ -8,12 +8,12 @@ use lm_core::fact::Provenance;
 use lm_core::Fact;
 use tree_sitter::Node;
 
+use super::summary::{marked_param, Summaries, Summarizer};
 use super::taint::{kinds, sanitized_any, SinkKind, Taint, Val};
 use super::{sanitizer_mask, Facts};
 use crate::ctx::Ctx;
 
 const MAX_DEPTH: u32 = 300;
-const MARK: &str = "\u{0}param";
 
 static SINK_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::new([
@@ -72,16 +72,6 @@ pub fn analyze(ctx: &Ctx<'_>) -> Vec<Fact> {
     e.facts.into_facts()
 }
 
-#[derive(Debug, Clone, Default)]
-struct Summary {
-    params: Vec<(usize, Taint)>,
-    own: Option<Taint>,
-    /// Every return value is a constant.
-    all_const: bool,
-    /// Sinks inside the helper reached by a parameter: (index, family, api, path).
-    sinks: Vec<(usize, SinkKind, String, Taint)>,
-}
-
 /// The kind of route a function is registered as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum RouteKind {
@@ -95,14 +85,12 @@ struct Engine<'c, 'a> {
     facts: Facts<'c, 'a>,
     scopes: Vec<HashMap<String, Val>>,
     funcs: HashMap<&'a str, Node<'a>>,
-    summaries: HashMap<usize, Summary>,
     /// Pydantic / dataclass models: name → strictly typed fields.
     models: HashMap<&'a str, Vec<String>>,
     enums: HashSet<&'a str>,
-    summarizing: bool,
+    /// Helper summaries; `active` while summarising one (no facts, returns collected).
+    summary: Summaries,
     returns: Vec<Val>,
-    /// Sinks reached by a marked parameter while summarising a helper.
-    summary_sinks: Vec<(SinkKind, String, Taint)>,
     route: Vec<RouteKind>,
     depth: u32,
     fastapi: bool,
@@ -115,12 +103,10 @@ impl<'c, 'a> Engine<'c, 'a> {
             facts: Facts::new(ctx),
             scopes: Vec::new(),
             funcs: HashMap::new(),
-            summaries: HashMap::new(),
             models: HashMap::new(),
             enums: HashSet::new(),
-            summarizing: false,
+            summary: Summaries::default(),
             returns: Vec::new(),
-            summary_sinks: Vec::new(),
             route: Vec::new(),
             depth: 0,
             fastapi: ctx.src.contains("fastapi"),
@@ -350,7 +336,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 self.call_sink(node);
                 // A same-file helper: evaluating the call reports the sinks inside it
                 // that the arguments reach.
-                if !self.summarizing {
+                if !self.summary.active {
                     if let Some(f) = node.child_by_field_name("function") {
                         if f.kind() == "identifier" && self.funcs.contains_key(self.text(f)) {
                             let _ = self.eval(node);
@@ -361,7 +347,7 @@ impl<'c, 'a> Engine<'c, 'a> {
             "return_statement" => {
                 self.visit_children(node);
                 let Some(e) = node.named_child(0) else { return };
-                if self.summarizing {
+                if self.summary.active {
                     let v = self.eval(e);
                     self.returns.push(v);
                 } else if self.route.last() == Some(&RouteKind::Flask) {
@@ -465,7 +451,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                     } else {
                         "query"
                     };
-                    if !self.summarizing {
+                    if !self.summary.active {
                         self.facts.input(
                             name_node,
                             source,
@@ -867,7 +853,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 v => v,
             };
         }
-        if func.kind() == "identifier" && !self.summarizing {
+        if func.kind() == "identifier" && !self.summary.active {
             if let Some(&f) = self.funcs.get(callee) {
                 return self.apply_summary(f, callee, &pos);
             }
@@ -956,171 +942,12 @@ impl<'c, 'a> Engine<'c, 'a> {
         Val::Unknown
     }
 
-    /// Records a sink, or while summarising a helper, remembers which parameter
-    /// reached it.
-    fn sink(&mut self, at: Node<'a>, kind: SinkKind, api: &str, val: &Val, arg: Node<'a>) {
-        if self.summarizing {
-            if let Val::Tainted(t) = val {
-                if t.source_expr.starts_with(MARK) {
-                    self.summary_sinks
-                        .push((kind, api.to_string(), (**t).clone()));
-                }
-            }
-            return;
-        }
-        self.facts.sink(at, kind, api, val, arg);
-    }
-
-    fn apply_summary(&mut self, f: Node<'a>, name: &str, args: &[Node<'a>]) -> Val {
-        let key = f.start_byte();
-        let summary = match self.summaries.get(&key) {
-            Some(s) => s.clone(),
-            None => {
-                let s = self.summarize(f);
-                self.summaries.insert(key, s.clone());
-                s
-            }
-        };
-        let step = format!("helper {name}");
-        // Sinks inside the helper that its parameters reach, reported at the call.
-        for (i, kind, api, inner) in &summary.sinks {
-            let Some(a) = args.get(*i) else { continue };
-            let Some(call) = a.parent().and_then(|p| p.parent()) else {
-                continue;
-            };
-            if let Val::Tainted(t) = self.eval(*a) {
-                let mut t = *t;
-                for v in &inner.via {
-                    t = t.with_via(v);
-                }
-                t = t.with_via(&step);
-                for (sn, m) in &inner.sanitizers {
-                    t = t.sanitized(sn, *m);
-                }
-                if let Some(vd) = &inner.validated {
-                    t = t.validated_by(vd);
-                }
-                let api = format!("{name}() → {api}");
-                self.sink(call, *kind, &api, &Val::taint(t), *a);
-            }
-        }
-        let mut acc = match summary.own {
-            Some(t) => Val::taint(t).via(&step),
-            None => Val::Unknown,
-        };
-        let mut any = acc.is_tainted();
-        for (i, inner) in &summary.params {
-            let Some(a) = args.get(*i) else { continue };
-            if let Val::Tainted(t) = self.eval(*a) {
-                let mut t = *t;
-                for s in &inner.via {
-                    t = t.with_via(s);
-                }
-                t = t.with_via(&step);
-                for (s, m) in &inner.sanitizers {
-                    t = t.sanitized(s, *m);
-                }
-                if let Some(v) = &inner.validated {
-                    t = t.validated_by(v);
-                }
-                if !inner.whole {
-                    t.whole = false;
-                }
-                acc = acc.join(Val::taint(t));
-                any = true;
-            }
-        }
-        if any {
-            acc
-        } else if summary.all_const {
-            Val::Const
-        } else {
-            Val::Unknown
-        }
-    }
-
-    /// What a helper returns, one run per parameter (at most six).
-    fn summarize(&mut self, f: Node<'a>) -> Summary {
-        let params: Vec<Node<'a>> = match f.child_by_field_name("parameters") {
-            Some(ps) => {
-                let mut cur = ps.walk();
-                ps.named_children(&mut cur)
-                    .filter_map(|p| param_parts(p).0)
-                    .collect()
-            }
-            None => Vec::new(),
-        };
-        let mut s = Summary {
-            all_const: true,
-            ..Default::default()
-        };
-        for marked in 0..params.len().clamp(1, 6) {
-            let returns = self.summarize_once(f, &params, marked);
-            for (kind, api, t) in std::mem::take(&mut self.summary_sinks) {
-                if t.source_expr == format!("{MARK}{marked}")
-                    && !s
-                        .sinks
-                        .iter()
-                        .any(|(i, k, a, _)| *i == marked && *k == kind && *a == api)
-                {
-                    s.sinks.push((marked, kind, api, t));
-                }
-            }
-            for r in returns {
-                if r != Val::Const {
-                    s.all_const = false;
-                }
-                if let Val::Tainted(t) = r {
-                    match t.source_expr.strip_prefix(MARK).map(str::parse::<usize>) {
-                        Some(Ok(i)) => {
-                            if !s.params.iter().any(|(j, _)| *j == i) {
-                                s.params.push((i, *t));
-                            }
-                        }
-                        Some(Err(_)) => {}
-                        None => {
-                            if s.own.is_none() {
-                                s.own = Some(*t);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        s
-    }
-
-    fn summarize_once(&mut self, f: Node<'a>, params: &[Node<'a>], marked: usize) -> Vec<Val> {
-        let saved = std::mem::take(&mut self.scopes);
-        let saved_returns = std::mem::take(&mut self.returns);
-        self.summarizing = true;
-        self.push();
-        for (i, n) in params.iter().enumerate() {
-            let v = if i == marked {
-                let mut t = Taint::source(Provenance::Unknown, format!("{MARK}{i}"));
-                t.whole = true;
-                Val::taint(t)
-            } else {
-                Val::Unknown
-            };
-            self.declare(self.text(*n), v);
-        }
-        self.route.push(RouteKind::None);
-        if let Some(b) = f.child_by_field_name("body") {
-            self.visit(b);
-        }
-        self.route.pop();
-        self.summarizing = false;
-        self.scopes = saved;
-        std::mem::replace(&mut self.returns, saved_returns)
-    }
-
     // ----- sources -----
 
     fn source(&mut self, node: Node<'a>) -> Option<Val> {
         let chain = self.chain(node)?;
         let (kind, name, origin, whole) = match_source(&chain)?;
-        if !self.summarizing && origin == Provenance::Request {
+        if !self.summary.active && origin == Provenance::Request {
             self.facts.input(node, kind, name.clone(), None);
         }
         let mut t = Taint::source(origin, self.ctx.short(node, 80));
@@ -1313,6 +1140,55 @@ impl<'c, 'a> Engine<'c, 'a> {
                 self.sink(ret, SinkKind::Html, "return (text/html)", &v, target);
             }
         }
+    }
+}
+
+impl<'a> Summarizer<'a> for Engine<'_, 'a> {
+    fn eval(&mut self, node: Node<'a>) -> Val {
+        Engine::eval(self, node)
+    }
+
+    fn helper_params(&self, f: Node<'a>) -> Vec<Node<'a>> {
+        match f.child_by_field_name("parameters") {
+            Some(ps) => {
+                let mut cur = ps.walk();
+                ps.named_children(&mut cur)
+                    .filter_map(|p| param_parts(p).0)
+                    .collect()
+            }
+            None => Vec::new(),
+        }
+    }
+
+    fn summarize_once(&mut self, f: Node<'a>, params: &[Node<'a>], marked: usize) -> Vec<Val> {
+        let saved = std::mem::take(&mut self.scopes);
+        let saved_returns = std::mem::take(&mut self.returns);
+        self.summary.active = true;
+        self.push();
+        for (i, n) in params.iter().enumerate() {
+            let v = if i == marked {
+                marked_param(i)
+            } else {
+                Val::Unknown
+            };
+            self.declare(self.text(*n), v);
+        }
+        self.route.push(RouteKind::None);
+        if let Some(b) = f.child_by_field_name("body") {
+            self.visit(b);
+        }
+        self.route.pop();
+        self.summary.active = false;
+        self.scopes = saved;
+        std::mem::replace(&mut self.returns, saved_returns)
+    }
+
+    fn summaries(&mut self) -> &mut Summaries {
+        &mut self.summary
+    }
+
+    fn emit_sink(&mut self, at: Node<'a>, kind: SinkKind, api: &str, val: &Val, arg: Node<'a>) {
+        self.facts.sink(at, kind, api, val, arg);
     }
 }
 
