@@ -662,3 +662,18 @@ fn malformed_facts_become_diagnostics_and_unknown_kinds_are_ignored() {
     assert_eq!(recs[2]["kind"], "hologram");
     assert_eq!(recs[4]["type"], "summary");
 }
+
+#[test]
+fn ownership_checked_after_the_fetch_is_not_bola() {
+    let recs = scan("owner-check", "");
+    assert_eq!(
+        keys(&recs),
+        set(&[
+            ("authz.bola", "app/api/notes/[id]/route.ts"),
+            ("authz.bola", "api/main.py"),
+        ])
+    );
+    let b = message(&recs, "authz.bola", "api/main.py");
+    assert!(b.contains("/notes/{id}"), "{b}");
+    assert!(!b.contains("/items/{id}"), "{b}");
+}

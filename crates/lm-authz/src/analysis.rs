@@ -760,6 +760,8 @@ pub fn view<'a>(
                     v.user_vars.push(u.clone());
                 }
             }
+            // An ownership comparison is not a role: the bola rule reads it.
+            FactData::RoleCheck(rc) if rc.role.as_deref() == Some("owner") => {}
             FactData::RoleCheck(rc) if v.role.is_none() || rc.enforced => {
                 v.role = Some(format!("`{}`", rc.expr));
             }

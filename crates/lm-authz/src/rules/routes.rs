@@ -657,7 +657,7 @@ fn bola(ctx: &mut Ctx<'_>, i: usize) {
         else {
             continue;
         };
-        if tied {
+        if tied || owner_checked_after(ctx, v, f) {
             continue;
         }
         // Admin / user-management changes are reported as missing roles.
@@ -715,6 +715,18 @@ fn bola(ctx: &mut Ctx<'_>, i: usize) {
     for f in found {
         ctx.emit(f);
     }
+}
+
+/// An enforced ownership comparison (`if item.owner_id != user.id: raise`) in the same
+/// function as the access, at or after it: the loaded row is checked before use.
+fn owner_checked_after(ctx: &Ctx<'_>, v: &RouteView<'_>, access: &Fact) -> bool {
+    v.facts(ctx.ix).any(|(_, f)| {
+        matches!(&f.data, FactData::RoleCheck(rc)
+            if rc.enforced && rc.role.as_deref() == Some("owner"))
+            && f.path == access.path
+            && f.scope == access.scope
+            && f.line >= access.line
+    })
 }
 
 /// A tenant column compared with something that is not request input.

@@ -812,6 +812,77 @@ fn owner_filters_ownership_checks_and_rls_make_it_safe() {
     assert!(!has(&f, "authz.bola"));
 }
 
+fn owner_check(line: u64, enforced: bool) -> Fact {
+    at(
+        PROJECT,
+        line,
+        line,
+        Some(&scope(3, 20)),
+        FactData::RoleCheck(RoleCheck {
+            expr: "project.userId !== session.user.id".into(),
+            role: Some("owner".into()),
+            enforced,
+        }),
+    )
+}
+
+#[test]
+fn owner_check_after_the_fetch_clears_bola_only_when_it_stops_and_follows() {
+    let base = || {
+        project_route(
+            vec![filter("id", Provenance::Request, "params.id")],
+            "prisma",
+            "server",
+        )
+    };
+    let f = base().fact(owner_check(9, true)).run();
+    assert!(!has(&f, "authz.bola"), "{:?}", rules(&f));
+    // a check that does not stop the handler
+    let f = base().fact(owner_check(9, false)).run();
+    assert!(has(&f, "authz.bola"), "{:?}", rules(&f));
+    // a check before the row is loaded is about some other value
+    let f = base().fact(owner_check(6, true)).run();
+    assert!(has(&f, "authz.bola"), "{:?}", rules(&f));
+    // a check in another function of the file
+    let mut other = owner_check(30, true);
+    other.scope = Some(scope(25, 40));
+    let f = base().fact(other).run();
+    assert!(has(&f, "authz.bola"), "{:?}", rules(&f));
+}
+
+#[test]
+fn owner_check_is_not_a_role() {
+    let p = "app/api/admin/users/route.ts";
+    let f = App::new()
+        .route(p, "nextjs-app", "DELETE", "/api/admin/users", 3, 20)
+        .inside(p, 3, 20, 4, auth("supabase.auth.getUser", true))
+        .inside(
+            p,
+            3,
+            20,
+            6,
+            FactData::RoleCheck(RoleCheck {
+                expr: "org.ownerId !== user.id".into(),
+                role: Some("owner".into()),
+                enforced: true,
+            }),
+        )
+        .inside(
+            p,
+            3,
+            20,
+            8,
+            FactData::ExternalCall(ExternalCall {
+                service: "supabase-admin".into(),
+                api: "supabaseAdmin.auth.admin.deleteUser".into(),
+                paid_ai: false,
+                privileged: true,
+            }),
+        )
+        .run();
+    assert!(has(&f, "authz.missing-role"), "{:?}", rules(&f));
+}
+
 #[test]
 fn owner_taken_from_the_request_body_is_reported() {
     let p = "app/api/posts/route.ts";

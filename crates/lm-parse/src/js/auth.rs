@@ -2,7 +2,7 @@
 
 use std::sync::LazyLock;
 
-use lm_core::fact::{AuthCheck, FactData, RoleCheck};
+use lm_core::fact::{AuthCheck, FactData, Provenance, RoleCheck};
 use regex::Regex;
 use tree_sitter::Node;
 
@@ -702,6 +702,23 @@ fn role_checks(file: &mut JsFile<'_>) {
     }
     found.sort_by_key(|(n, _)| n.start_byte());
     found.dedup_by_key(|(n, _)| n.start_byte());
+    let owner_checks: Vec<Node<'_>> = file
+        .binaries
+        .iter()
+        .copied()
+        .filter(|b| owner_check(file, *b))
+        .collect();
+    for n in owner_checks {
+        let expr = file.short(n, 100);
+        file.push(
+            n,
+            FactData::RoleCheck(RoleCheck {
+                expr,
+                role: Some("owner".into()),
+                enforced: true,
+            }),
+        );
+    }
     for (n, role) in found {
         let enforced = role_guarded(file, n);
         let expr = file.short(n, 100);
@@ -714,4 +731,83 @@ fn role_checks(file: &mut JsFile<'_>) {
             }),
         );
     }
+}
+
+/// Fields that tie a row to its owner or tenant (`owner_id`, `userId`, `org_id`...).
+pub fn is_owner_field(name: &str) -> bool {
+    let l = name.to_ascii_lowercase().replace('_', "");
+    matches!(
+        l.as_str(),
+        "userid"
+            | "ownerid"
+            | "authorid"
+            | "createdby"
+            | "creatorid"
+            | "profileid"
+            | "orgid"
+            | "organizationid"
+            | "tenantid"
+            | "teamid"
+            | "accountid"
+            | "workspaceid"
+    )
+}
+
+/// `if (!project || project.userId !== session.user.id) return 403`: a field of a loaded
+/// row compared with the signed-in user, where a mismatch stops the handler.
+fn owner_check(file: &JsFile<'_>, b: Node<'_>) -> bool {
+    let op = b
+        .child_by_field_name("operator")
+        .map(|o| file.text(o))
+        .unwrap_or("");
+    let negative = match op {
+        "!==" | "!=" => true,
+        "===" | "==" => false,
+        _ => return false,
+    };
+    let (Some(l), Some(r)) = (
+        b.child_by_field_name("left"),
+        b.child_by_field_name("right"),
+    ) else {
+        return false;
+    };
+    let owner_side = |n: Node<'_>| {
+        let n = syntax::unwrap(n);
+        matches!(n.kind(), "member_expression" | "subscript_expression")
+            && last_segment(file, n).is_some_and(is_owner_field)
+            && !matches!(
+                provenance::of(file, n),
+                Provenance::User | Provenance::Request
+            )
+    };
+    let user_side = |n: Node<'_>| provenance::of(file, n) == Provenance::User;
+    if !((owner_side(l) && user_side(r)) || (owner_side(r) && user_side(l))) {
+        return false;
+    }
+    // The comparison is the `if` condition, or a part of it joined by `||` / `&&`.
+    let mut cur = b;
+    while let Some(p) = cur.parent() {
+        match p.kind() {
+            "parenthesized_expression" => cur = p,
+            "binary_expression"
+                if p.child_by_field_name("operator")
+                    .is_some_and(|o| matches!(file.text(o), "||" | "&&")) =>
+            {
+                cur = p
+            }
+            "if_statement" => {
+                if p.child_by_field_name("condition") != Some(cur) {
+                    return false;
+                }
+                let branch = if negative {
+                    p.child_by_field_name("consequence")
+                } else {
+                    p.child_by_field_name("alternative")
+                };
+                return branch.is_some_and(|x| syntax::exits(file.src, x));
+            }
+            _ => return false,
+        }
+    }
+    false
 }

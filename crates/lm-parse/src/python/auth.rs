@@ -7,7 +7,7 @@
 
 use std::sync::LazyLock;
 
-use lm_core::fact::{AuthCheck, Cors, FactData, RateLimit, RoleCheck};
+use lm_core::fact::{AuthCheck, Cors, FactData, Provenance, RateLimit, RoleCheck};
 use regex::Regex;
 use tree_sitter::Node;
 
@@ -701,6 +701,17 @@ fn comparison(file: &PyFile<'_>, handlers: &Handlers, n: Node<'_>, out: &mut Ext
         })
     });
     let roleish = roleish && !chat_role && !from_request(file, handlers, n);
+    if owner_check(file, handlers, n, &operands) {
+        out.facts.push(ctx.fact(
+            n,
+            FactData::RoleCheck(RoleCheck {
+                expr: ctx.short(n, 80),
+                role: Some("owner".into()),
+                enforced: true,
+            }),
+        ));
+        return;
+    }
     if roleish {
         let role = operands.iter().find_map(|o| {
             string_value(ctx, *o).or_else(|| string_list(ctx, *o).into_iter().next())
@@ -736,6 +747,54 @@ fn comparison(file: &PyFile<'_>, handlers: &Handlers, n: Node<'_>, out: &mut Ext
             ));
         }
     }
+}
+
+/// `if item.owner_id != current_user.id: raise HTTPException(403)`: a field of a loaded
+/// row compared with the signed-in user, where a mismatch stops the handler.
+fn owner_check(file: &PyFile<'_>, handlers: &Handlers, n: Node<'_>, operands: &[Node<'_>]) -> bool {
+    let ctx = file.ctx;
+    let [l, r] = operands else {
+        return false;
+    };
+    let op = n.child(1).map(|o| o.kind()).unwrap_or("");
+    let negative = match op {
+        "!=" | "is not" => true,
+        "==" => false,
+        _ => return false,
+    };
+    let owner_side = |x: Node<'_>| {
+        x.kind() == "attribute"
+            && x.child_by_field_name("attribute")
+                .is_some_and(|a| crate::js::auth::is_owner_field(ctx.text(a)))
+            && !matches!(
+                super::provenance::of(file, handlers, x),
+                Provenance::User | Provenance::Request
+            )
+    };
+    let user_side = |x: Node<'_>| super::provenance::of(file, handlers, x) == Provenance::User;
+    if !((owner_side(*l) && user_side(*r)) || (owner_side(*r) && user_side(*l))) {
+        return false;
+    }
+    // The comparison is the `if` condition, or a part of it joined by `and` / `or`.
+    let mut cur = n;
+    while let Some(p) = cur.parent() {
+        match p.kind() {
+            "parenthesized_expression" | "boolean_operator" => cur = p,
+            "if_statement" | "elif_clause" => {
+                if p.child_by_field_name("condition") != Some(cur) {
+                    return false;
+                }
+                let branch = if negative {
+                    p.child_by_field_name("consequence")
+                } else {
+                    p.child_by_field_name("alternative")
+                };
+                return branch.is_some_and(|b| stops(ctx, b));
+            }
+            _ => return false,
+        }
+    }
+    false
 }
 
 #[cfg(test)]
