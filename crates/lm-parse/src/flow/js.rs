@@ -10,10 +10,9 @@ use tree_sitter::Node;
 
 use super::summary::{marked_param, Summaries, Summarizer};
 use super::taint::{kinds, sanitized_any, SinkKind, Taint, Val};
+use super::walk::{Scopes, Walk, MAX_DEPTH};
 use super::{sanitizer_mask, Facts};
 use crate::ctx::Ctx;
-
-const MAX_DEPTH: u32 = 300;
 
 static SINK_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::new([
@@ -90,18 +89,18 @@ pub fn analyze(ctx: &Ctx<'_>) -> Vec<Fact> {
     let mut e = Engine::new(ctx);
     e.use_server_file = has_directive(ctx, root, "use server");
     e.collect_decls(root);
-    e.push();
+    e.scopes.push();
     e.visit(root);
-    e.pop();
+    e.scopes.pop();
     // Components that received tainted props: analyse them again with those props.
     let mut props: Vec<(&str, Vec<(String, Val)>)> = e.props.drain().collect();
     props.sort_by_key(|(n, _)| *n);
     for (name, values) in props {
         if let Some(&f) = e.funcs.get(name) {
             e.component_props = Some(values);
-            e.push();
+            e.scopes.push();
             e.visit_function(f, None);
-            e.pop();
+            e.scopes.pop();
         }
     }
     e.facts.into_facts()
@@ -140,7 +139,7 @@ struct Schema {
 struct Engine<'c, 'a> {
     ctx: &'c Ctx<'a>,
     facts: Facts<'c, 'a>,
-    scopes: Vec<HashMap<String, Val>>,
+    scopes: Scopes,
     funcs: HashMap<&'a str, Node<'a>>,
     schemas: HashMap<String, Schema>,
     setters: HashMap<String, String>,
@@ -161,7 +160,7 @@ impl<'c, 'a> Engine<'c, 'a> {
         Engine {
             ctx,
             facts: Facts::new(ctx),
-            scopes: Vec::new(),
+            scopes: Scopes::default(),
             funcs: HashMap::new(),
             schemas: HashMap::new(),
             setters: HashMap::new(),
@@ -179,34 +178,6 @@ impl<'c, 'a> Engine<'c, 'a> {
     }
 
     // ----- scopes -----
-
-    fn push(&mut self) {
-        self.scopes.push(HashMap::new());
-    }
-
-    fn pop(&mut self) {
-        self.scopes.pop();
-    }
-
-    fn lookup(&self, name: &str) -> Option<&Val> {
-        self.scopes.iter().rev().find_map(|s| s.get(name))
-    }
-
-    fn declare(&mut self, name: &str, val: Val) {
-        if let Some(s) = self.scopes.last_mut() {
-            s.insert(name.to_string(), val);
-        }
-    }
-
-    fn assign(&mut self, name: &str, val: Val) {
-        for s in self.scopes.iter_mut().rev() {
-            if let Some(slot) = s.get_mut(name) {
-                *slot = val;
-                return;
-            }
-        }
-        self.declare(name, val);
-    }
 
     // ----- declarations collected up front -----
 
@@ -269,31 +240,6 @@ impl<'c, 'a> Engine<'c, 'a> {
 
     // ----- the walk -----
 
-    fn visit(&mut self, node: Node<'a>) {
-        if self.depth > MAX_DEPTH {
-            return;
-        }
-        self.depth += 1;
-        self.visit_inner(node);
-        self.depth -= 1;
-    }
-
-    fn visit_children(&mut self, node: Node<'a>) {
-        let mut cur = node.walk();
-        if !cur.goto_first_child() {
-            return;
-        }
-        loop {
-            let n = cur.node();
-            if n.is_named() {
-                self.visit(n);
-            }
-            if !cur.goto_next_sibling() {
-                break;
-            }
-        }
-    }
-
     fn visit_inner(&mut self, node: Node<'a>) {
         match node.kind() {
             "function_declaration"
@@ -303,9 +249,9 @@ impl<'c, 'a> Engine<'c, 'a> {
             | "generator_function"
             | "arrow_function"
             | "method_definition" => {
-                self.push();
+                self.scopes.push();
                 self.visit_function(node, None);
-                self.pop();
+                self.scopes.pop();
             }
             "variable_declarator" => {
                 let Some(value) = node.child_by_field_name("value") else {
@@ -329,11 +275,11 @@ impl<'c, 'a> Engine<'c, 'a> {
                 self.assignment_sink(node, left, right, &val);
                 match left.kind() {
                     "identifier" => {
-                        self.assign(self.text(left), val.via("assignment"));
+                        self.scopes.assign(self.text(left), val.via("assignment"));
                     }
                     "member_expression" => {
                         if let Some(path) = self.dotted(left) {
-                            self.assign(&path, val.via("assignment"));
+                            self.scopes.assign(&path, val.via("assignment"));
                         }
                     }
                     "object_pattern" | "array_pattern" => self.bind(left, val, true),
@@ -353,7 +299,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 let val = lv.join(rv).via("concatenation");
                 self.assignment_sink(node, left, right, &val);
                 if left.kind() == "identifier" {
-                    self.assign(self.text(left), val);
+                    self.scopes.assign(self.text(left), val);
                 }
             }
             "call_expression" => {
@@ -446,9 +392,9 @@ impl<'c, 'a> Engine<'c, 'a> {
             let children: Vec<Node<'a>> = args.named_children(&mut cur).collect();
             for (i, a) in children.into_iter().enumerate() {
                 if i == 0 && seed.is_some() && is_function_kind(a.kind()) {
-                    self.push();
+                    self.scopes.push();
                     self.visit_function(a, seed.take());
-                    self.pop();
+                    self.scopes.pop();
                 } else {
                     self.visit(a);
                 }
@@ -588,9 +534,10 @@ impl<'c, 'a> Engine<'c, 'a> {
         match pattern.kind() {
             "identifier" => {
                 let base = self.text(pattern).to_string();
-                self.declare(&base, Val::Unknown);
+                self.scopes.declare(&base, Val::Unknown);
                 for (k, v) in props {
-                    self.declare(&format!("{base}.{k}"), v.clone().via("prop"));
+                    self.scopes
+                        .declare(&format!("{base}.{k}"), v.clone().via("prop"));
                 }
             }
             "object_pattern" => {
@@ -637,7 +584,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                     .map(|a| self.eval(a))
                     .unwrap_or(Val::Const);
                 if let Some(state) = names.first().filter(|n| n.kind() == "identifier") {
-                    self.declare(self.text(*state), init);
+                    self.scopes.declare(self.text(*state), init);
                     if let Some(setter) = names.get(1).filter(|n| n.kind() == "identifier") {
                         self.setters.insert(
                             self.text(*setter).to_string(),
@@ -655,7 +602,7 @@ impl<'c, 'a> Engine<'c, 'a> {
             if stripped.kind() == "object" {
                 self.bind_object_fields(name, stripped);
             }
-            self.declare(name, val.via("assignment"));
+            self.scopes.declare(name, val.via("assignment"));
         } else {
             self.bind(pattern, val, false);
         }
@@ -674,12 +621,12 @@ impl<'c, 'a> Engine<'c, 'a> {
                     };
                     let key = unquote(self.text(k));
                     let val = self.eval(v);
-                    self.declare(&format!("{base}.{key}"), val);
+                    self.scopes.declare(&format!("{base}.{key}"), val);
                 }
                 "shorthand_property_identifier" => {
                     let key = self.text(c);
-                    let val = self.lookup(key).cloned().unwrap_or_default();
-                    self.declare(&format!("{base}.{key}"), val);
+                    let val = self.scopes.lookup(key).cloned().unwrap_or_default();
+                    self.scopes.declare(&format!("{base}.{key}"), val);
                 }
                 _ => {}
             }
@@ -697,9 +644,9 @@ impl<'c, 'a> Engine<'c, 'a> {
                     val.via("assignment")
                 };
                 if assign {
-                    self.assign(name, v);
+                    self.scopes.assign(name, v);
                 } else {
-                    self.declare(name, v);
+                    self.scopes.declare(name, v);
                 }
             }
             "object_pattern" => {
@@ -842,7 +789,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 if name == "undefined" || name == "NaN" {
                     return Val::Const;
                 }
-                self.lookup(name).cloned().unwrap_or_default()
+                self.scopes.lookup(name).cloned().unwrap_or_default()
             }
             "member_expression" => self.eval_member(node),
             "subscript_expression" => {
@@ -857,7 +804,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                     .filter(|i| i.kind() == "string")
                     .map(|i| unquote(self.text(i)).to_string());
                 if let (Some(k), Some(base)) = (&key, self.dotted(obj)) {
-                    if let Some(v) = self.lookup(&format!("{base}.{k}")) {
+                    if let Some(v) = self.scopes.lookup(&format!("{base}.{k}")) {
                         return v.clone();
                     }
                 }
@@ -937,9 +884,11 @@ impl<'c, 'a> Engine<'c, 'a> {
                             .child_by_field_name("value")
                             .map(|v| self.eval(v))
                             .unwrap_or_default(),
-                        "shorthand_property_identifier" => {
-                            self.lookup(self.text(c)).cloned().unwrap_or_default()
-                        }
+                        "shorthand_property_identifier" => self
+                            .scopes
+                            .lookup(self.text(c))
+                            .cloned()
+                            .unwrap_or_default(),
                         "spread_element" => self.eval(c),
                         _ => Val::Const,
                     };
@@ -982,7 +931,7 @@ impl<'c, 'a> Engine<'c, 'a> {
             return v;
         }
         if let Some(path) = self.dotted(node) {
-            if let Some(v) = self.lookup(&path) {
+            if let Some(v) = self.scopes.lookup(&path) {
                 return v.clone();
             }
         }
@@ -1167,12 +1116,12 @@ impl<'c, 'a> Engine<'c, 'a> {
                             .child_by_field_name("parameters")
                             .and_then(|p| p.named_child(0))
                             .or_else(|| cb.child_by_field_name("parameter"));
-                        self.push();
+                        self.scopes.push();
                         if let Some(p) = param {
                             self.bind(param_pattern(p), rv.clone().via("callback"), false);
                         }
                         let r = self.eval(body);
-                        self.pop();
+                        self.scopes.pop();
                         return r;
                     }
                 }
@@ -1470,14 +1419,14 @@ impl<'c, 'a> Engine<'c, 'a> {
                 return;
             }
             if t.contains("text/plain") || t.contains("json") || t.contains("'text'") {
-                self.declare(PLAIN_RESPONSE, Val::Const);
+                self.scopes.declare(PLAIN_RESPONSE, Val::Const);
             }
             return;
         }
         // Express responses: strings are sent as text/html.
         if matches!(method, "send" | "write" | "end")
             && is_response_object(obj_text)
-            && self.lookup(PLAIN_RESPONSE).is_none()
+            && self.scopes.lookup(PLAIN_RESPONSE).is_none()
         {
             let a = arg_nodes[0];
             if a.kind() != "object" && a.kind() != "array" {
@@ -1826,9 +1775,10 @@ impl<'c, 'a> Engine<'c, 'a> {
     }
 
     fn mark_scheme_checked(&mut self, name: &str) {
-        if let Some(v) = self.lookup(name).cloned() {
+        if let Some(v) = self.scopes.lookup(name).cloned() {
             if v.is_tainted() {
-                self.assign(name, v.sanitize("scheme check", kinds::URL));
+                self.scopes
+                    .assign(name, v.sanitize("scheme check", kinds::URL));
             }
         }
     }
@@ -1849,9 +1799,19 @@ impl<'c, 'a> Engine<'c, 'a> {
         }
         let v = self.eval(arg);
         if v.is_tainted() {
-            let old = self.lookup(&state).cloned().unwrap_or(Val::Const);
-            self.assign(&state, old.join(v.via("state")));
+            let old = self.scopes.lookup(&state).cloned().unwrap_or(Val::Const);
+            self.scopes.assign(&state, old.join(v.via("state")));
         }
+    }
+}
+
+impl<'a> Walk<'a> for Engine<'_, 'a> {
+    fn depth(&mut self) -> &mut u32 {
+        &mut self.depth
+    }
+
+    fn visit_node(&mut self, node: Node<'a>) {
+        self.visit_inner(node);
     }
 }
 
@@ -1879,7 +1839,7 @@ impl<'a> Summarizer<'a> for Engine<'_, 'a> {
         let saved_returns = std::mem::take(&mut self.returns);
         let saved_setters = self.setters.clone();
         self.summary.active = true;
-        self.push();
+        self.scopes.push();
         for (i, p) in params.iter().enumerate() {
             let v = if i == marked {
                 marked_param(i)

@@ -31,6 +31,7 @@ pub mod js;
 pub mod python;
 mod summary;
 pub mod taint;
+mod walk;
 
 use taint::{SinkKind, Val};
 

@@ -10,10 +10,9 @@ use tree_sitter::Node;
 
 use super::summary::{marked_param, Summaries, Summarizer};
 use super::taint::{kinds, sanitized_any, SinkKind, Taint, Val};
+use super::walk::{Scopes, Walk, MAX_DEPTH};
 use super::{sanitizer_mask, Facts};
 use crate::ctx::Ctx;
-
-const MAX_DEPTH: u32 = 300;
 
 static SINK_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::new([
@@ -66,9 +65,9 @@ pub fn analyze(ctx: &Ctx<'_>) -> Vec<Fact> {
     let root = ctx.tree.root_node();
     let mut e = Engine::new(ctx);
     e.collect_decls(root);
-    e.push();
+    e.scopes.push();
     e.visit(root);
-    e.pop();
+    e.scopes.pop();
     e.facts.into_facts()
 }
 
@@ -83,7 +82,7 @@ enum RouteKind {
 struct Engine<'c, 'a> {
     ctx: &'c Ctx<'a>,
     facts: Facts<'c, 'a>,
-    scopes: Vec<HashMap<String, Val>>,
+    scopes: Scopes,
     funcs: HashMap<&'a str, Node<'a>>,
     /// Pydantic / dataclass models: name → strictly typed fields.
     models: HashMap<&'a str, Vec<String>>,
@@ -101,7 +100,7 @@ impl<'c, 'a> Engine<'c, 'a> {
         Engine {
             ctx,
             facts: Facts::new(ctx),
-            scopes: Vec::new(),
+            scopes: Scopes::default(),
             funcs: HashMap::new(),
             models: HashMap::new(),
             enums: HashSet::new(),
@@ -115,24 +114,6 @@ impl<'c, 'a> Engine<'c, 'a> {
 
     fn text(&self, n: Node<'_>) -> &'a str {
         self.ctx.text(n)
-    }
-
-    fn push(&mut self) {
-        self.scopes.push(HashMap::new());
-    }
-
-    fn pop(&mut self) {
-        self.scopes.pop();
-    }
-
-    fn lookup(&self, name: &str) -> Option<&Val> {
-        self.scopes.iter().rev().find_map(|s| s.get(name))
-    }
-
-    fn declare(&mut self, name: &str, val: Val) {
-        if let Some(s) = self.scopes.last_mut() {
-            s.insert(name.to_string(), val);
-        }
     }
 
     fn collect_decls(&mut self, root: Node<'a>) {
@@ -237,31 +218,6 @@ impl<'c, 'a> Engine<'c, 'a> {
 
     // ----- walk -----
 
-    fn visit(&mut self, node: Node<'a>) {
-        if self.depth > MAX_DEPTH {
-            return;
-        }
-        self.depth += 1;
-        self.visit_inner(node);
-        self.depth -= 1;
-    }
-
-    fn visit_children(&mut self, node: Node<'a>) {
-        let mut cur = node.walk();
-        if !cur.goto_first_child() {
-            return;
-        }
-        loop {
-            let n = cur.node();
-            if n.is_named() {
-                self.visit(n);
-            }
-            if !cur.goto_next_sibling() {
-                break;
-            }
-        }
-    }
-
     fn visit_inner(&mut self, node: Node<'a>) {
         match node.kind() {
             "decorated_definition" => {
@@ -273,14 +229,14 @@ impl<'c, 'a> Engine<'c, 'a> {
                     return;
                 }
                 let (kind, converters) = self.route_kind(node);
-                self.push();
+                self.scopes.push();
                 self.visit_function(def, kind, &converters);
-                self.pop();
+                self.scopes.pop();
             }
             "function_definition" => {
-                self.push();
+                self.scopes.push();
                 self.visit_function(node, RouteKind::None, &[]);
-                self.pop();
+                self.scopes.pop();
             }
             "class_definition" => self.visit_children(node),
             "assignment" => {
@@ -312,7 +268,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 let rv = self.eval(right);
                 if left.kind() == "identifier" {
                     let v = stringify(lv.join(rv)).via("concatenation");
-                    self.declare(self.text(left), v);
+                    self.scopes.declare(self.text(left), v);
                 }
             }
             "for_statement" => {
@@ -468,7 +424,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                     }
                     Val::taint(t)
                 };
-                self.declare(name, val);
+                self.scopes.declare(name, val);
             }
         }
         if let Some(body) = f.child_by_field_name("body") {
@@ -479,7 +435,7 @@ impl<'c, 'a> Engine<'c, 'a> {
 
     fn bind(&mut self, pattern: Node<'a>, val: Val) {
         match pattern.kind() {
-            "identifier" => self.declare(self.text(pattern), val),
+            "identifier" => self.scopes.declare(self.text(pattern), val),
             "pattern_list" | "tuple_pattern" | "list_pattern" | "expression_list" => {
                 let mut cur = pattern.walk();
                 let items: Vec<Node<'a>> = pattern.named_children(&mut cur).collect();
@@ -489,7 +445,7 @@ impl<'c, 'a> Engine<'c, 'a> {
             }
             "attribute" | "subscript" => {
                 if let Some(d) = self.dotted(pattern) {
-                    self.declare(&d, val);
+                    self.scopes.declare(&d, val);
                 }
             }
             _ => {}
@@ -511,7 +467,7 @@ impl<'c, 'a> Engine<'c, 'a> {
             }
             let key = unquote(self.text(k));
             let val = self.eval(v);
-            self.declare(&format!("{base}[{key}]"), val);
+            self.scopes.declare(&format!("{base}[{key}]"), val);
         }
     }
 
@@ -596,13 +552,17 @@ impl<'c, 'a> Engine<'c, 'a> {
                 }
                 acc
             }
-            "identifier" => self.lookup(self.text(node)).cloned().unwrap_or_default(),
+            "identifier" => self
+                .scopes
+                .lookup(self.text(node))
+                .cloned()
+                .unwrap_or_default(),
             "attribute" => {
                 if let Some(v) = self.source(node) {
                     return v;
                 }
                 if let Some(d) = self.dotted(node) {
-                    if let Some(v) = self.lookup(&d) {
+                    if let Some(v) = self.scopes.lookup(&d) {
                         return v.clone();
                     }
                 }
@@ -620,7 +580,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                     return v;
                 }
                 if let Some(d) = self.dotted(node) {
-                    if let Some(v) = self.lookup(&d) {
+                    if let Some(v) = self.scopes.lookup(&d) {
                         return v.clone();
                     }
                 }
@@ -719,7 +679,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 let clause = node
                     .named_children(&mut cur)
                     .find(|c| c.kind() == "for_in_clause");
-                self.push();
+                self.scopes.push();
                 if let Some(c) = clause {
                     if let (Some(l), Some(r)) = (
                         c.child_by_field_name("left"),
@@ -730,7 +690,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                     }
                 }
                 let v = body.map(|b| self.eval(b)).unwrap_or_default();
-                self.pop();
+                self.scopes.pop();
                 v
             }
             "lambda" => Val::Const,
@@ -1143,6 +1103,16 @@ impl<'c, 'a> Engine<'c, 'a> {
     }
 }
 
+impl<'a> Walk<'a> for Engine<'_, 'a> {
+    fn depth(&mut self) -> &mut u32 {
+        &mut self.depth
+    }
+
+    fn visit_node(&mut self, node: Node<'a>) {
+        self.visit_inner(node);
+    }
+}
+
 impl<'a> Summarizer<'a> for Engine<'_, 'a> {
     fn eval(&mut self, node: Node<'a>) -> Val {
         Engine::eval(self, node)
@@ -1164,14 +1134,14 @@ impl<'a> Summarizer<'a> for Engine<'_, 'a> {
         let saved = std::mem::take(&mut self.scopes);
         let saved_returns = std::mem::take(&mut self.returns);
         self.summary.active = true;
-        self.push();
+        self.scopes.push();
         for (i, n) in params.iter().enumerate() {
             let v = if i == marked {
                 marked_param(i)
             } else {
                 Val::Unknown
             };
-            self.declare(self.text(*n), v);
+            self.scopes.declare(self.text(*n), v);
         }
         self.route.push(RouteKind::None);
         if let Some(b) = f.child_by_field_name("body") {
