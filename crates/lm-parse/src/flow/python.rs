@@ -10,7 +10,7 @@ use tree_sitter::Node;
 
 use super::summary::{marked_param, Summaries, Summarizer};
 use super::taint::{kinds, sanitized_any, SinkKind, Taint, Val};
-use super::walk::{Scopes, Walk, MAX_DEPTH};
+use super::walk::{Scopes, Walk};
 use super::{sanitizer_mask, Facts};
 use crate::ctx::Ctx;
 
@@ -496,16 +496,6 @@ impl<'c, 'a> Engine<'c, 'a> {
     }
 
     // ----- evaluation -----
-
-    fn eval(&mut self, node: Node<'a>) -> Val {
-        if self.depth > MAX_DEPTH {
-            return Val::Unknown;
-        }
-        self.depth += 1;
-        let v = self.eval_inner(node);
-        self.depth -= 1;
-        v
-    }
 
     fn eval_inner(&mut self, node: Node<'a>) -> Val {
         match node.kind() {
@@ -1111,13 +1101,13 @@ impl<'a> Walk<'a> for Engine<'_, 'a> {
     fn visit_node(&mut self, node: Node<'a>) {
         self.visit_inner(node);
     }
+
+    fn eval_node(&mut self, node: Node<'a>) -> Val {
+        self.eval_inner(node)
+    }
 }
 
 impl<'a> Summarizer<'a> for Engine<'_, 'a> {
-    fn eval(&mut self, node: Node<'a>) -> Val {
-        Engine::eval(self, node)
-    }
-
     fn helper_params(&self, f: Node<'a>) -> Vec<Node<'a>> {
         match f.child_by_field_name("parameters") {
             Some(ps) => {

@@ -13,6 +13,7 @@ use lm_core::fact::Provenance;
 use tree_sitter::Node;
 
 use super::taint::{SinkKind, Taint, Val};
+use super::walk::Walk;
 
 /// Prefix of the marker taint a summarised parameter carries (`MARK` + its index).
 const MARK: &str = "\u{0}param";
@@ -68,10 +69,7 @@ fn replay(mut t: Taint, inner: &Taint, step: &str) -> Taint {
 }
 
 /// A language engine that can summarise and apply same-file helpers.
-pub(crate) trait Summarizer<'a> {
-    /// The abstract value of an expression.
-    fn eval(&mut self, node: Node<'a>) -> Val;
-
+pub(crate) trait Summarizer<'a>: Walk<'a> {
     /// The parameter names of helper `f` to mark, in order.
     fn helper_params(&self, f: Node<'a>) -> Vec<Node<'a>>;
 

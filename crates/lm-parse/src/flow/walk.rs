@@ -1,5 +1,5 @@
 //! What the language walkers share besides summaries: variable scopes and the
-//! depth-bounded walk over a file's tree.
+//! depth-bounded walk over a file's tree and its expressions.
 
 use std::collections::HashMap;
 
@@ -8,7 +8,7 @@ use tree_sitter::Node;
 use super::taint::Val;
 
 /// Deepest nesting the walkers follow (visits and evaluations); deeper code is skipped.
-pub(crate) const MAX_DEPTH: u32 = 300;
+const MAX_DEPTH: u32 = 300;
 
 /// The abstract values of variables, innermost scope last.
 #[derive(Debug, Default)]
@@ -49,14 +49,28 @@ impl Scopes {
     }
 }
 
-/// A statement walker: what it does at a node, with the depth bound and the walk over
-/// children shared.
+/// A tree walker: what it does at a statement and what an expression is worth, with
+/// the depth bound and the walk over children shared.
 pub(crate) trait Walk<'a> {
     /// The current nesting depth.
     fn depth(&mut self) -> &mut u32;
 
     /// Handles one node (recursing through [`Walk::visit`] and [`Walk::visit_children`]).
     fn visit_node(&mut self, node: Node<'a>);
+
+    /// The abstract value of one expression (recursing through [`Walk::eval`]).
+    fn eval_node(&mut self, node: Node<'a>) -> Val;
+
+    /// The abstract value of an expression; unknown when the walk is too deep.
+    fn eval(&mut self, node: Node<'a>) -> Val {
+        if *self.depth() > MAX_DEPTH {
+            return Val::Unknown;
+        }
+        *self.depth() += 1;
+        let v = self.eval_node(node);
+        *self.depth() -= 1;
+        v
+    }
 
     /// Visits `node` unless the walk is already too deep.
     fn visit(&mut self, node: Node<'a>) {
