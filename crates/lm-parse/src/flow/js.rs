@@ -486,25 +486,33 @@ impl<'c, 'a> Engine<'c, 'a> {
         false
     }
 
+    /// The key and binding target of an object-pattern entry (`{ a }`, `{ a: b }`,
+    /// `{ a = 1 }`): `None` for other entries (`...rest`), `Some(None)` for an
+    /// incomplete keyed one.
+    fn pattern_entry(&self, c: Node<'a>) -> Option<Option<(&'a str, Node<'a>)>> {
+        Some(match c.kind() {
+            "shorthand_property_identifier_pattern" => Some((self.text(c), c)),
+            "pair_pattern" => {
+                match (c.child_by_field_name("key"), c.child_by_field_name("value")) {
+                    (Some(k), Some(v)) => Some((self.text(k), v)),
+                    _ => None,
+                }
+            }
+            "object_assignment_pattern" => c.child_by_field_name("left").map(|l| (self.text(l), l)),
+            _ => return None,
+        })
+    }
+
     /// Binds a plain parameter: Next.js `{ params, searchParams }` are request input,
     /// anything else shadows outer names.
     fn bind_param(&mut self, pattern: Node<'a>) {
         if pattern.kind() == "object_pattern" {
             let mut cur = pattern.walk();
             for c in pattern.named_children(&mut cur) {
-                let (key, target) = match c.kind() {
-                    "shorthand_property_identifier_pattern" => (self.text(c), c),
-                    "pair_pattern" => {
-                        match (c.child_by_field_name("key"), c.child_by_field_name("value")) {
-                            (Some(k), Some(v)) => (self.text(k), v),
-                            _ => continue,
-                        }
-                    }
-                    "object_assignment_pattern" => match c.child_by_field_name("left") {
-                        Some(l) => (self.text(l), l),
-                        None => continue,
-                    },
-                    _ => {
+                let (key, target) = match self.pattern_entry(c) {
+                    Some(Some(entry)) => entry,
+                    Some(None) => continue,
+                    None => {
                         self.bind(c, Val::Unknown, false);
                         continue;
                     }
@@ -543,19 +551,8 @@ impl<'c, 'a> Engine<'c, 'a> {
             "object_pattern" => {
                 let mut cur = pattern.walk();
                 for c in pattern.named_children(&mut cur) {
-                    let (key, target) = match c.kind() {
-                        "shorthand_property_identifier_pattern" => (self.text(c), c),
-                        "pair_pattern" => {
-                            match (c.child_by_field_name("key"), c.child_by_field_name("value")) {
-                                (Some(k), Some(v)) => (self.text(k), v),
-                                _ => continue,
-                            }
-                        }
-                        "object_assignment_pattern" => match c.child_by_field_name("left") {
-                            Some(l) => (self.text(l), l),
-                            None => continue,
-                        },
-                        _ => continue,
+                    let Some(Some((key, target))) = self.pattern_entry(c) else {
+                        continue;
                     };
                     let v = props
                         .iter()

@@ -548,13 +548,8 @@ impl<'c, 'a> Engine<'c, 'a> {
                 .cloned()
                 .unwrap_or_default(),
             "attribute" => {
-                if let Some(v) = self.source(node) {
+                if let Some(v) = self.source_or_path(node) {
                     return v;
-                }
-                if let Some(d) = self.dotted(node) {
-                    if let Some(v) = self.scopes.lookup(&d) {
-                        return v.clone();
-                    }
                 }
                 let attr = node
                     .child_by_field_name("attribute")
@@ -566,13 +561,8 @@ impl<'c, 'a> Engine<'c, 'a> {
                 }
             }
             "subscript" => {
-                if let Some(v) = self.source(node) {
+                if let Some(v) = self.source_or_path(node) {
                     return v;
-                }
-                if let Some(d) = self.dotted(node) {
-                    if let Some(v) = self.scopes.lookup(&d) {
-                        return v.clone();
-                    }
                 }
                 let key = node
                     .child_by_field_name("subscript")
@@ -893,6 +883,16 @@ impl<'c, 'a> Engine<'c, 'a> {
     }
 
     // ----- sources -----
+
+    /// The value of an attribute or subscript that is a source or a tracked dotted path
+    /// (`self.x`, `data["k"]`).
+    fn source_or_path(&mut self, node: Node<'a>) -> Option<Val> {
+        if let Some(v) = self.source(node) {
+            return Some(v);
+        }
+        let d = self.dotted(node)?;
+        self.scopes.lookup(&d).cloned()
+    }
 
     fn source(&mut self, node: Node<'a>) -> Option<Val> {
         let chain = self.chain(node)?;
