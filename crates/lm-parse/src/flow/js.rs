@@ -9,9 +9,9 @@ use lm_core::Fact;
 use tree_sitter::Node;
 
 use super::summary::{marked_param, Summaries, Summarizer};
-use super::taint::{kinds, sanitized_any, SinkKind, Taint, Val};
+use super::taint::{kinds, sanitized_any, stringify, SinkKind, Taint, Val};
 use super::walk::{Scopes, Walk};
-use super::{sanitizer_mask, Facts};
+use super::{looks_like_sql, sanitizer_mask, Facts};
 use crate::ctx::Ctx;
 
 static SINK_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
@@ -2190,17 +2190,6 @@ fn fix_url_prefix(v: Val, fixed: bool) -> Val {
     }
 }
 
-fn stringify(v: Val) -> Val {
-    match v {
-        Val::Tainted(mut t) => {
-            t.whole = false;
-            t.strict_fields.clear();
-            Val::Tainted(t)
-        }
-        v => v,
-    }
-}
-
 fn is_function_kind(k: &str) -> bool {
     matches!(
         k,
@@ -2390,16 +2379,6 @@ fn is_db_name(recv: &str) -> bool {
     ]
     .iter()
     .any(|k| l == *k || l.ends_with(k) || l.starts_with(k))
-}
-
-fn looks_like_sql(t: &str) -> bool {
-    static RE: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(
-            r"(?i)\b(select\s.+\sfrom|insert\s+into|update\s+\S+\s+set|delete\s+from|create\s+table|drop\s+table|alter\s+table)\b",
-        )
-        .expect("static regex")
-    });
-    RE.is_match(t)
 }
 
 fn short_recv(obj: &str) -> &str {

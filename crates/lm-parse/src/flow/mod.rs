@@ -19,6 +19,7 @@
 //! source keyword skip the engine (a byte prefilter).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 use lm_core::fact::{FactData, Input, Provenance, Sink};
 use lm_core::Fact;
@@ -177,6 +178,17 @@ fn compact(expr: &str) -> String {
         out.push_str(part);
     }
     out
+}
+
+/// Text that reads like an SQL statement (`SELECT ... FROM`, `INSERT INTO`...).
+pub(crate) fn looks_like_sql(t: &str) -> bool {
+    static RE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\b(select\s.+\sfrom|insert\s+into|update\s+\S+\s+set|delete\s+from|create\s+table|drop\s+table|alter\s+table)\b",
+        )
+        .expect("static regex")
+    });
+    RE.is_match(t)
 }
 
 /// Sanitiser family of a function name that reads like one (`escapeHtml`,

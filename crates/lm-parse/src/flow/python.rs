@@ -9,9 +9,9 @@ use lm_core::Fact;
 use tree_sitter::Node;
 
 use super::summary::{marked_param, Summaries, Summarizer};
-use super::taint::{kinds, sanitized_any, SinkKind, Taint, Val};
+use super::taint::{kinds, sanitized_any, stringify, SinkKind, Taint, Val};
 use super::walk::{Scopes, Walk};
-use super::{sanitizer_mask, Facts};
+use super::{looks_like_sql, sanitizer_mask, Facts};
 use crate::ctx::Ctx;
 
 static SINK_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
@@ -1276,17 +1276,6 @@ fn param_parts(p: Node<'_>) -> (Option<Node<'_>>, Option<Node<'_>>, Option<Node<
     }
 }
 
-fn stringify(v: Val) -> Val {
-    match v {
-        Val::Tainted(mut t) => {
-            t.whole = false;
-            t.strict_fields.clear();
-            Val::Tainted(t)
-        }
-        v => v,
-    }
-}
-
 fn strip(mut n: Node<'_>) -> Node<'_> {
     for _ in 0..4 {
         if matches!(n.kind(), "await" | "parenthesized_expression") {
@@ -1351,16 +1340,6 @@ fn is_db_receiver(obj: &str) -> bool {
     ]
     .iter()
     .any(|k| last == *k || last.ends_with(k) || last.starts_with(k))
-}
-
-fn looks_like_sql(t: &str) -> bool {
-    static RE: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(
-            r"(?i)\b(select\s.+\sfrom|insert\s+into|update\s+\S+\s+set|delete\s+from|create\s+table|drop\s+table|alter\s+table)\b",
-        )
-        .expect("static regex")
-    });
-    RE.is_match(t)
 }
 
 fn is_log_call(obj: Option<&str>, method: &str) -> bool {

@@ -266,6 +266,19 @@ pub fn sanitized_any(v: Val, name: &str, mask: u8) -> Val {
     }
 }
 
+/// The value as a string: a whole request object or a parsed schema object turned
+/// into text is one string, no longer its fields.
+pub fn stringify(v: Val) -> Val {
+    match v {
+        Val::Tainted(mut t) => {
+            t.whole = false;
+            t.strict_fields.clear();
+            Val::Tainted(t)
+        }
+        v => v,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
