@@ -10,7 +10,7 @@ use tree_sitter::Node;
 
 use super::summary::{marked_param, Summaries, Summarizer};
 use super::taint::{kinds, sanitized_any, stringify, SinkKind, Taint, Val};
-use super::walk::{Scopes, Walk};
+use super::walk::{Scopes, Seg, Walk};
 use super::{looks_like_sql, sanitizer_mask, Facts};
 use crate::ctx::Ctx;
 
@@ -1855,14 +1855,6 @@ impl<'a> Summarizer<'a> for Engine<'_, 'a> {
     fn emit_sink(&mut self, at: Node<'a>, kind: SinkKind, api: &str, val: &Val, arg: Node<'a>) {
         self.facts.sink(at, kind, api, val, arg);
     }
-}
-
-/// One step of an access chain.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Seg<'a> {
-    Name(&'a str),
-    Index,
-    Call(Option<&'a str>),
 }
 
 struct Hit {

@@ -1,5 +1,5 @@
-//! What the language walkers share besides summaries: variable scopes and the
-//! depth-bounded walk over a file's tree and its expressions.
+//! What the language walkers share besides summaries: variable scopes, access-chain
+//! steps and the depth-bounded walk over a file's tree and its expressions.
 
 use std::collections::HashMap;
 
@@ -47,6 +47,17 @@ impl Scopes {
         }
         self.declare(name, val);
     }
+}
+
+/// One step of an access chain (`c.req.param('id')` → c, req, param, call(id)).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Seg<'a> {
+    /// A name: the root identifier, or a property or attribute.
+    Name(&'a str),
+    /// A subscript that is not a string literal.
+    Index,
+    /// A call, with its first argument when that is a string literal.
+    Call(Option<&'a str>),
 }
 
 /// A tree walker: what it does at a statement and what an expression is worth, with
