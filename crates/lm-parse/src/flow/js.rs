@@ -883,16 +883,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 }
                 acc
             }
-            "array" => {
-                let mut acc = Val::Const;
-                let mut cur = node.walk();
-                let items: Vec<Node<'a>> = node.named_children(&mut cur).collect();
-                for c in items {
-                    let v = self.eval(c);
-                    acc = acc.join(v);
-                }
-                acc
-            }
+            "array" => self.eval_children(node),
             "arrow_function" | "function_expression" | "function" | "class" => Val::Const,
             "assignment_expression" => match node.child_by_field_name("right") {
                 Some(r) => self.eval(r),
@@ -1079,12 +1070,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 | "structuredClone"
                 | "String.raw"
         ) {
-            let mut acc = Val::Const;
-            for a in &arg_nodes {
-                let v = self.eval(*a);
-                acc = acc.join(v);
-            }
-            return acc.via(&format!("call {callee}"));
+            return self.eval_join(&arg_nodes).via(&format!("call {callee}"));
         }
         // Methods: the receiver's value flows through.
         if let Some(m) = method {

@@ -532,16 +532,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                     Val::Const
                 }
             }
-            "concatenated_string" => {
-                let mut acc = Val::Const;
-                let mut cur = node.walk();
-                let parts: Vec<Node<'a>> = node.named_children(&mut cur).collect();
-                for p in parts {
-                    let v = self.eval(p);
-                    acc = acc.join(v);
-                }
-                acc
-            }
+            "concatenated_string" => self.eval_children(node),
             "identifier" => self
                 .scopes
                 .lookup(self.text(node))
@@ -627,16 +618,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 a.join(b)
             }
             "comparison_operator" | "not_operator" | "unary_operator" => Val::Const,
-            "list" | "tuple" | "set" | "expression_list" => {
-                let mut acc = Val::Const;
-                let mut cur = node.walk();
-                let items: Vec<Node<'a>> = node.named_children(&mut cur).collect();
-                for c in items {
-                    let v = self.eval(c);
-                    acc = acc.join(v);
-                }
-                acc
-            }
+            "list" | "tuple" | "set" | "expression_list" => self.eval_children(node),
             "dictionary" => {
                 let mut acc = Val::Const;
                 let mut cur = node.walk();
@@ -748,12 +730,7 @@ impl<'c, 'a> Engine<'c, 'a> {
             | "list"
             | "tuple"
             | "json.loads" => {
-                let mut acc = Val::Const;
-                for a in &pos {
-                    let v = self.eval(*a);
-                    acc = acc.join(v);
-                }
-                return acc.via(&format!("call {callee}"));
+                return self.eval_join(&pos).via(&format!("call {callee}"));
             }
             _ => {}
         }

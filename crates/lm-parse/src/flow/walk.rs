@@ -83,6 +83,24 @@ pub(crate) trait Walk<'a> {
         v
     }
 
+    /// The join of the values of `nodes` (constant when there are none).
+    fn eval_join(&mut self, nodes: &[Node<'a>]) -> Val {
+        let mut acc = Val::Const;
+        for n in nodes {
+            let v = self.eval(*n);
+            acc = acc.join(v);
+        }
+        acc
+    }
+
+    /// The join of the values of the named children of `node` (a list, a tuple, an
+    /// array, adjacent string literals).
+    fn eval_children(&mut self, node: Node<'a>) -> Val {
+        let mut cur = node.walk();
+        let items: Vec<Node<'a>> = node.named_children(&mut cur).collect();
+        self.eval_join(&items)
+    }
+
     /// Visits `node` unless the walk is already too deep.
     fn visit(&mut self, node: Node<'a>) {
         if *self.depth() > MAX_DEPTH {
