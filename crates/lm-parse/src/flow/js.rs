@@ -10,7 +10,7 @@ use tree_sitter::Node;
 
 use super::summary::{marked_param, Summaries, Summarizer};
 use super::taint::{kinds, sanitized_any, stringify, SinkKind, Taint, Val};
-use super::walk::{Scopes, Seg, Walk};
+use super::walk::{left_right, Scopes, Seg, Walk};
 use super::{looks_like_sql, sanitizer_mask, Facts};
 use crate::ctx::Ctx;
 
@@ -264,10 +264,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 self.declarator(pattern, value);
             }
             "assignment_expression" => {
-                let (Some(left), Some(right)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) else {
+                let Some((left, right)) = left_right(node) else {
                     return;
                 };
                 self.visit(right);
@@ -287,10 +284,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 }
             }
             "augmented_assignment_expression" => {
-                let (Some(left), Some(right)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) else {
+                let Some((left, right)) = left_right(node) else {
                     return;
                 };
                 self.visit(right);
@@ -336,10 +330,7 @@ impl<'c, 'a> Engine<'c, 'a> {
             }
             "for_in_statement" => {
                 // `for (const row of rows)`: the loop variable holds the elements.
-                if let (Some(left), Some(right)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) {
+                if let Some((left, right)) = left_right(node) {
                     self.visit(right);
                     let v = self.eval(right).via("loop");
                     self.bind(left, v, false);

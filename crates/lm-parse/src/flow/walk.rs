@@ -60,6 +60,14 @@ pub(crate) enum Seg<'a> {
     Call(Option<&'a str>),
 }
 
+/// The `left` and `right` fields of an assignment or a `for` loop, when both are there.
+pub(crate) fn left_right(node: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
+    Some((
+        node.child_by_field_name("left")?,
+        node.child_by_field_name("right")?,
+    ))
+}
+
 /// A tree walker: what it does at a statement and what an expression is worth, with
 /// the depth bound and the walk over children shared.
 pub(crate) trait Walk<'a> {
