@@ -177,8 +177,6 @@ impl<'c, 'a> Engine<'c, 'a> {
         self.ctx.text(n)
     }
 
-    // ----- scopes -----
-
     // ----- declarations collected up front -----
 
     /// Same-file functions (by name) and zod schemas, from top-level statements.
