@@ -12,7 +12,9 @@ use lm_core::fact::{FactData, Middleware, Route};
 use tree_sitter::Node;
 
 use super::fastapi::decorator_exprs;
-use super::model::{keyword, last_segment, positional, string_list, string_value, Binding, PyFile};
+use super::model::{
+    keyword, last_segment, method_call, positional, string_list, string_value, Binding, PyFile,
+};
 use super::{auth, public_reason, HandlerInfo, Handlers};
 use crate::Extraction;
 
@@ -160,28 +162,12 @@ pub fn extract(file: &PyFile<'_>, handlers: &mut Handlers, out: &mut Extraction)
                 }
                 continue;
             }
-            if expr.kind() != "call" {
-                continue;
-            }
-            let Some(callee) = expr.child_by_field_name("function") else {
+            let Some((obj, method, args)) = method_call(ctx, expr) else {
                 continue;
             };
-            if callee.kind() != "attribute" {
-                continue;
-            }
-            let (Some(obj), Some(method)) = (
-                callee.child_by_field_name("object"),
-                callee.child_by_field_name("attribute"),
-            ) else {
-                continue;
-            };
-            let method = ctx.text(method);
             if !METHODS.contains(&method) || !is_flask_owner(file, obj) {
                 continue;
             }
-            let Some(args) = expr.child_by_field_name("arguments") else {
-                continue;
-            };
             let Some(rule) = positional(args, 0)
                 .or_else(|| keyword(ctx, args, "rule"))
                 .and_then(|p| string_value(ctx, p))

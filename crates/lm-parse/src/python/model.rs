@@ -547,6 +547,22 @@ pub fn enclosing_function(n: Node<'_>) -> Option<Node<'_>> {
     None
 }
 
+/// Splits a call `obj.method(args)` into its object node, method name and argument list;
+/// None for any other expression (plain calls, bare names, subscripts...).
+pub fn method_call<'a, 'c>(ctx: &Ctx<'c>, expr: Node<'a>) -> Option<(Node<'a>, &'c str, Node<'a>)> {
+    if expr.kind() != "call" {
+        return None;
+    }
+    let callee = expr.child_by_field_name("function")?;
+    if callee.kind() != "attribute" {
+        return None;
+    }
+    let obj = callee.child_by_field_name("object")?;
+    let method = ctx.text(callee.child_by_field_name("attribute")?);
+    let args = expr.child_by_field_name("arguments")?;
+    Some((obj, method, args))
+}
+
 /// The `i`-th positional argument of an `argument_list`.
 pub fn positional(args: Node<'_>, i: usize) -> Option<Node<'_>> {
     let mut c = args.walk();
