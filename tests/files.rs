@@ -506,11 +506,13 @@ fn git_ls_files_pipes_into_stdin_mode() {
         "create table t (id int);\n",
     );
     write(root, "untracked.ts", "export {};\n");
+    // An empty global config of our own: /dev/null is a plain file on some hosts.
+    let no_config = tempfile::NamedTempFile::new().unwrap();
     let git = |args: &[&str]| {
         Command::new("git")
             .args(args)
             .current_dir(root)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_GLOBAL", no_config.path())
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .output()
     };

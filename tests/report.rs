@@ -421,13 +421,18 @@ fn colour_follows_color_and_no_color() {
         return;
     }
     let bin = assert_cmd::cargo::cargo_bin("lm-report");
+    // The session transcript goes to a scratch file, never to /dev/null,
+    // which some hosts provide as a plain file.
+    let transcript = tempfile::NamedTempFile::new().unwrap();
     let run = |no_color: bool| {
         let cmd = format!(
             "{} --root app --input stream.jsonl --fail-on none",
             bin.display()
         );
         let mut c = std::process::Command::new(script);
-        c.args(["-qec", &cmd, "/dev/null"]).current_dir(fixtures());
+        c.args(["-qec", &cmd])
+            .arg(transcript.path())
+            .current_dir(fixtures());
         if no_color {
             c.env("NO_COLOR", "1");
         } else {
@@ -634,8 +639,10 @@ fn a_terminal_on_standard_input_is_an_error_not_a_hang() {
         return;
     }
     let bin = assert_cmd::cargo::cargo_bin("lm-report");
+    let transcript = tempfile::NamedTempFile::new().unwrap();
     let out = std::process::Command::new(script)
-        .args(["-qec", &bin.display().to_string(), "/dev/null"])
+        .args(["-qec", &bin.display().to_string()])
+        .arg(transcript.path())
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
