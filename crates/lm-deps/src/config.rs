@@ -45,8 +45,20 @@ impl DepsConfig {
         Ok(section)
     }
 
-    /// Checks the `disable` ids and writes them in full.
+    /// Checks the `ignore` entries (an id and a reason that say something) and the
+    /// `disable` ids, and writes the ids in full.
     fn check(&mut self) -> Result<(), String> {
+        for (i, ignore) in self.ignore.iter().enumerate() {
+            if ignore.id.trim().is_empty() {
+                return Err(format!("[deps] ignore entry {}: `id` is empty", i + 1));
+            }
+            if ignore.reason.trim().is_empty() {
+                return Err(format!(
+                    "[deps] ignore `{}`: `reason` is empty; say why the advisory is accepted",
+                    ignore.id
+                ));
+            }
+        }
         for id in &mut self.disable {
             let full = if id.starts_with("deps.") {
                 id.clone()
@@ -308,6 +320,22 @@ mod tests {
             "{e}"
         );
         assert!(e.contains("reason"), "{e}");
+    }
+
+    #[test]
+    fn an_ignore_needs_an_id_and_a_reason_that_say_something() {
+        for entry in [
+            "{ id = \"GHSA-1\", reason = \"\" }",
+            "{ id = \"GHSA-1\", reason = \"   \" }",
+            "{ id = \" \", reason = \"server-only\" }",
+        ] {
+            let e = load(&format!("[deps]\nignore = [{entry}]\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("is empty") && e.contains("[deps]"), "{entry}: {e}");
+        }
+        let ok = load("[deps]\nignore = [{ id = \"GHSA-1\", reason = \"server-only\" }]\n");
+        assert!(ok.is_ok());
     }
 
     #[test]
