@@ -32,6 +32,25 @@ static ADMIN_HELPER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex compiles")
 });
 
+/// Whether `name`, called (or constructed with `new` when `is_new`), names a helper that
+/// returns a service-role client. Predicates (`isSuperAdmin(profile)`,
+/// `checkAdmin(user)`) answer a role question, and a class constructed with `new` whose
+/// name only ends in `Service` (`new CategoryService()`) is an app's data-access layer,
+/// not a client.
+fn admin_helper(name: &str, is_new: bool) -> bool {
+    if !ADMIN_HELPER.is_match(name) || PREDICATE.is_match(name) {
+        return false;
+    }
+    let l = name.to_ascii_lowercase();
+    !is_new || l.contains("supabase") || l.contains("client") || l.contains("role")
+}
+
+/// Names of functions that answer a yes/no question.
+static PREDICATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(is|has|can|check|should|must|require|ensure|verify|assert|validate)([A-Z_]|$)")
+        .expect("regex compiles")
+});
+
 /// Helper names (imported from elsewhere) that return a client carrying the caller's JWT.
 static USER_HELPER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(for_?user|user_?client|user_?supabase|authed|authenticated_?client|for_?request|server_?supabase|supabase_?server|create_?server_?client)")
@@ -423,7 +442,7 @@ pub fn extract_clients(file: &mut JsFile<'_>) {
             // `supabaseForUser(ctx)`, `createServerSupabase()`, `getUserClient(req)`.
             ("supabase", "user".into())
         } else if callee.kind() == "identifier"
-            && ADMIN_HELPER.is_match(last)
+            && admin_helper(last, call.kind() == "new_expression")
             && file
                 .import_of(last)
                 .is_some_and(|i| is_local_source(&i.source))
@@ -1293,4 +1312,72 @@ fn model_call<'a>(
     }
     let _ = Provenance::Unknown;
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use lm_core::fact::FactData;
+    use lm_core::{FileRecord, Role};
+
+    fn service_role_clients(path: &str, src: &str) -> Vec<Option<String>> {
+        let file = FileRecord {
+            path: path.into(),
+            path_bytes: None,
+            root: ".".into(),
+            language: None,
+            size: src.len() as u64,
+            binary: false,
+            role: Role::Client,
+            role_reason: String::new(),
+        };
+        let mut out = crate::Extraction::default();
+        crate::extract_source(&file, src, &mut out);
+        out.facts
+            .iter()
+            .filter_map(|f| match &f.data {
+                FactData::DbClient(c) if c.client_kind == "service_role" => Some(c.var.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn imported_admin_factories_are_service_role_clients() {
+        let src = r#"
+import { supabase } from "@/integrations/supabase/client";
+import { createAdminClient } from "@/lib/supabase/admin";
+import { SupabaseAdminClient } from "@/lib/clients";
+
+export async function purgeOrg(orgId: string) {
+  const admin = createAdminClient();
+  const legacy = new SupabaseAdminClient();
+  await legacy.from("orgs").delete().eq("id", orgId);
+  return admin.from("members").delete().eq("org_id", orgId);
+}
+"#;
+        assert_eq!(
+            service_role_clients("src/pages/Orgs.tsx", src),
+            vec![Some("admin".to_string()), Some("legacy".to_string())]
+        );
+    }
+
+    #[test]
+    fn role_predicates_and_service_classes_are_not_clients() {
+        let src = r#"
+import { supabase } from "@/integrations/supabase/client";
+import { isSuperAdmin, checkAdmin } from "@/lib/roles";
+import { InvoiceService } from "@/modules/billing/InvoiceService";
+
+export function InvoicesPage({ profile }: { profile: Profile }) {
+  const isSuper = isSuperAdmin(profile);
+  const canManage = checkAdmin(profile);
+  const invoices = new InvoiceService();
+  if (isSuper || canManage) {
+    return invoices.listAll();
+  }
+  return supabase.from("invoices").select("*").eq("owner_id", profile.id);
+}
+"#;
+        assert!(service_role_clients("src/pages/Invoices.tsx", src).is_empty());
+    }
 }
