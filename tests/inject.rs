@@ -311,3 +311,20 @@ fn safe_look_alikes_are_seen_and_cleared() {
         .iter()
         .all(|f| f["line"] != 14 && f["line"] != 21));
 }
+
+/// Supabase Edge Functions: the runtime keeps each console call as one log event, so
+/// request data in it is not log injection; the same line in a Node server is.
+#[test]
+fn edge_function_console_is_not_a_log_line() {
+    let recs = scan("edge-functions", "");
+    let logs: BTreeSet<_> = keys(&recs)
+        .into_iter()
+        .filter(|(r, _, _)| r == "inject.log")
+        .collect();
+    assert_eq!(logs, set(&[("inject.log", "server/index.js", 9)]));
+    // The edge function's sinks were seen with request data, then judged.
+    assert!(recs.iter().any(|r| r["kind"] == "sink"
+        && r["path"] == "supabase/functions/invite-member/index.ts"
+        && r["line"] == 16
+        && r["source"] == "request"));
+}
