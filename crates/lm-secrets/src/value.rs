@@ -81,6 +81,9 @@ pub fn is_placeholder_word(value: &[u8]) -> bool {
     if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
         return true;
     }
+    if is_elided(value) {
+        return true;
+    }
     let b = lower.as_bytes();
     if b.len() >= 3 && b[0] == b'%' && b[b.len() - 1] == b'%' {
         return true;
@@ -94,6 +97,15 @@ pub fn is_placeholder_word(value: &[u8]) -> bool {
         return true;
     }
     KNOWN_PUBLIC_VALUES.iter().any(|k| value == k.as_bytes())
+}
+
+/// True for a value shortened with an ellipsis (`eyJhbGciOiJIUzI1NiIs...`, `sk_live_51H…`):
+/// documentation shows the start of a key and elides the rest, and no issued credential
+/// ends in `...` or holds the `…` character.
+fn is_elided(value: &[u8]) -> bool {
+    value.ends_with(b"...")
+        || value.starts_with(b"...")
+        || memchr::memmem::find(value, "\u{2026}".as_bytes()).is_some()
 }
 
 /// Values published in documentation or tools as shared, non-secret defaults.
@@ -413,6 +425,21 @@ mod tests {
             assert!(is_placeholder(p.as_bytes()), "{p}");
         }
         assert!(!is_placeholder(b"q8Hz2Lm4Xw9Tb1Rk"));
+    }
+
+    #[test]
+    fn elided_values_are_placeholders() {
+        for p in [
+            "eyJhbGciOiJIUzI1NiIs...",
+            "sk_live_51Hq8Zk...",
+            "...Zk29Qw7Lm4Xa",
+            "re_Jx7\u{2026}",
+        ] {
+            assert!(is_placeholder(p.as_bytes()), "{p}");
+        }
+        // a single dot or a dotted token is not an ellipsis
+        assert!(!is_placeholder(b"q8Hz2Lm4.Xw9Tb1Rk"));
+        assert!(!is_placeholder(b"v7Kp2.Qx9Lm4.Tb1Rk8Zw"));
     }
 
     #[test]

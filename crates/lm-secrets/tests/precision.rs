@@ -457,3 +457,33 @@ fn test_sandbox_and_demo_names_lower_generic_findings() {
     // a testnet key in a public variable is still reported, but low and not as exposure
     assert_eq!(found[0].finding.category, Category::SecretHardcoded);
 }
+
+#[test]
+fn keys_shortened_with_an_ellipsis_are_quiet() {
+    let e = engine();
+    let response = r#"Response:
+
+```json
+{
+  "token": "eyJhbGciOiJIUzI1NiIs...",
+  "refreshToken": "eyJhbGciOiJIUzI1NiIs…"
+}
+```
+"#;
+    assert_quiet(&e, "API_DOCUMENTATION.md", Role::Docs, response);
+    assert_quiet(
+        &e,
+        "src/lib/api.ts",
+        Role::Server,
+        "const sessionToken = \"Jk29Qw7Lm4Xa8Hz2Rt5...\";",
+    );
+    // the whole token is still a finding
+    let tok = expand("{{a:32}}", "elided-whole");
+    let found = scan(
+        &e,
+        "src/lib/api.ts",
+        Role::Server,
+        &format!("const sessionToken = \"{tok}\";"),
+    );
+    assert_eq!(found.len(), 1);
+}
