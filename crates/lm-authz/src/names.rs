@@ -306,6 +306,18 @@ pub fn auth_flow(text: &str) -> Option<&'static str> {
     None
 }
 
+/// True for a table or function that records or answers lockout after failed attempts:
+/// `is_two_factor_locked`, `account_lockouts`, `failed_login_attempts`,
+/// `check_login_throttle`.
+pub fn is_lockout(name: &str) -> bool {
+    words(name).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "locked" | "lockout" | "lockouts" | "attempts" | "throttle" | "throttled"
+        )
+    })
+}
+
 /// True when a route, path or handler name marks an admin surface.
 pub fn is_admin_text(text: &str) -> bool {
     let ws = words(text);

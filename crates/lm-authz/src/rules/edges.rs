@@ -203,12 +203,29 @@ fn rate_limits(ctx: &mut Ctx<'_>) {
             let by_name = names::auth_flow(&v.pattern)
                 .or_else(|| v.route.handler.as_deref().and_then(names::auth_flow));
             let admin = names::is_admin_text(&v.pattern);
-            if let Some(k) = by_name.filter(|_| !admin) {
+            // Signing in, signing up and resetting a password happen before there is a
+            // session: a handler that requires one (an invite sent by a signed-in admin)
+            // is not that flow. A second factor is checked for a signed-in user.
+            let needs_session = |k: &str| {
+                k != "one-time code" && matches!(v.auth, Auth::Enforced(_) | Auth::Secret(_))
+            };
+            if let Some(k) = by_name.filter(|k| !admin && !needs_session(k)) {
                 // A sign-in route does something: a check, a lookup or an auth call.
                 if !v.reach.facts.is_empty() || !v.reach.calls.is_empty() {
                     flow = Some((k, "its path".into()));
                 }
             }
+        }
+        // A handler that reads its own lockout state (`is_account_locked`, a count of
+        // recent `login_attempts`) throttles guesses itself.
+        let locks_out = || {
+            v.db_accesses(ctx.ix).any(|(_, _, d)| {
+                matches!(d.operation.as_str(), "select" | "rpc")
+                    && d.table.as_deref().is_some_and(names::is_lockout)
+            })
+        };
+        if flow.is_some() && locks_out() {
+            flow = None;
         }
         let (rule, what, sev) = if let Some((kind, ev)) = &flow {
             (

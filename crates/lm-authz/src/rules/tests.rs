@@ -1376,6 +1376,105 @@ fn webhooks_unverified_flawed_and_not_idempotent() {
 // ---------------------------------------------------------------- rate limits
 
 #[test]
+fn signup_named_routes_that_require_a_session_are_not_signup_flows() {
+    let p = "supabase/functions/send-signup-invite/index.ts";
+    let invite = || {
+        App::new()
+            .route(p, "supabase-edge", "POST", "/send-signup-invite", 3, 40)
+            .inside(
+                p,
+                3,
+                40,
+                20,
+                db("supabase", "service_role", "insert", "invitations", vec![]),
+            )
+    };
+    // nobody signed in: a sign-up endpoint that anyone can hammer
+    let f = invite().run();
+    assert!(has(&f, "authz.ratelimit-auth"), "{:?}", rules(&f));
+    // the handler verifies the caller first: an invite sent by a signed-in user
+    let f = invite()
+        .inside(p, 3, 40, 6, auth("supabase.auth.getUser", true))
+        .run();
+    assert!(!has(&f, "authz.ratelimit-auth"), "{:?}", rules(&f));
+    // a second factor is checked for a signed-in user and still needs a limit
+    let q = "supabase/functions/verify-otp/index.ts";
+    let f = App::new()
+        .route(q, "supabase-edge", "POST", "/verify-otp", 3, 40)
+        .inside(q, 3, 40, 6, auth("supabase.auth.getUser", true))
+        .inside(
+            q,
+            3,
+            40,
+            12,
+            db(
+                "supabase",
+                "service_role",
+                "select",
+                "user_totp_secrets",
+                vec![],
+            ),
+        )
+        .run();
+    assert!(has(&f, "authz.ratelimit-auth"), "{:?}", rules(&f));
+}
+
+#[test]
+fn code_checks_that_read_their_own_lockout_state_are_throttled() {
+    let p = "supabase/functions/verify-2fa-code/index.ts";
+    let verify = || {
+        App::new()
+            .route(p, "supabase-edge", "POST", "/verify-2fa-code", 3, 60)
+            .inside(p, 3, 60, 6, auth("supabase.auth.getUser", true))
+            .inside(
+                p,
+                3,
+                60,
+                20,
+                db(
+                    "supabase",
+                    "service_role",
+                    "select",
+                    "user_totp_secrets",
+                    vec![],
+                ),
+            )
+            .inside(
+                p,
+                3,
+                60,
+                30,
+                db("supabase", "service_role", "insert", "mfa_attempts", vec![]),
+            )
+    };
+    // logging attempts alone does not stop guessing
+    let f = verify().run();
+    assert!(has(&f, "authz.ratelimit-auth"), "{:?}", rules(&f));
+    // asking whether the account is locked before checking the code does
+    let f = verify()
+        .inside(
+            p,
+            3,
+            60,
+            12,
+            db("supabase", "service_role", "rpc", "is_mfa_locked", vec![]),
+        )
+        .run();
+    assert!(!has(&f, "authz.ratelimit-auth"), "{:?}", rules(&f));
+    // so does counting recent failures
+    let f = verify()
+        .inside(
+            p,
+            3,
+            60,
+            12,
+            db("supabase", "service_role", "select", "mfa_attempts", vec![]),
+        )
+        .run();
+    assert!(!has(&f, "authz.ratelimit-auth"), "{:?}", rules(&f));
+}
+
+#[test]
 fn login_and_paid_ai_routes_need_rate_limits() {
     let p = "app/api/auth/login/route.ts";
     let login = || {
