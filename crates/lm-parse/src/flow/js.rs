@@ -914,6 +914,13 @@ impl<'c, 'a> Engine<'c, 'a> {
         {
             return Val::Unknown;
         }
+        // The serialised parts of `new URL(req.url)` are percent-encoded: no CR/LF.
+        if matches!(prop, "pathname" | "href" | "search" | "hash")
+            && v.as_taint()
+                .is_some_and(|t| t.whole && t.source_expr.starts_with("new URL("))
+        {
+            return v.field(prop).sanitize(NO_CRLF_URL, kinds::LOG);
+        }
         v.field(prop)
     }
 
@@ -1032,6 +1039,17 @@ impl<'c, 'a> Engine<'c, 'a> {
                     return self.apply_summary(f, callee, &arg_nodes);
                 }
             }
+        }
+        // Decoding brings back the CR/LF that encoding kept out.
+        if matches!(callee, "decodeURIComponent" | "decodeURI" | "unescape") {
+            return match self.eval_join(&arg_nodes) {
+                Val::Tainted(mut t) => {
+                    t.sanitizers
+                        .retain(|(n, _)| n != NO_CRLF_URL && n != NO_CRLF_HEADER);
+                    Val::taint(t.with_via(&format!("call {callee}")))
+                }
+                v => v,
+            };
         }
         // Known string-to-string functions.
         if matches!(
@@ -1220,7 +1238,15 @@ impl<'c, 'a> Engine<'c, 'a> {
         }
         if hit.kind == "headers" {
             // HTTP servers reject CR/LF in header values: they cannot forge log lines.
-            t = t.sanitized("header value (no CR/LF)", kinds::LOG);
+            t = t.sanitized(NO_CRLF_HEADER, kinds::LOG);
+        }
+        let hook = matches!(
+            chain.first(),
+            Some(Seg::Name("useSearchParams" | "useParams" | "useRouter"))
+        );
+        if hit.kind == "url" || hook {
+            // Only a browser has these: its console is not a server log.
+            t = t.sanitized("browser-only value", kinds::LOG);
         }
         Some(Val::taint(t))
     }
@@ -2308,6 +2334,10 @@ fn is_mail_call(callee: &str) -> bool {
             || l.contains("postmark"))
 }
 
+/// Sanitiser names of values that cannot hold CR/LF until decoded.
+const NO_CRLF_URL: &str = "URL-encoded (no CR/LF)";
+const NO_CRLF_HEADER: &str = "header value (no CR/LF)";
+
 fn is_log_call(obj: &str, method: &str) -> bool {
     if !matches!(
         method,
@@ -2367,6 +2397,88 @@ fn shorten_callee(c: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lm_core::{FactData, FileRecord, Role};
+
+    /// `(line, sink family, provenance)` of every sink lm-parse sees in `src`.
+    fn sinks(path: &str, src: &str) -> Vec<(u64, String, Provenance)> {
+        let file = FileRecord {
+            path: path.to_string(),
+            path_bytes: None,
+            root: ".".into(),
+            language: None,
+            size: src.len() as u64,
+            binary: false,
+            role: Role::Server,
+            role_reason: String::new(),
+        };
+        let mut out = crate::Extraction::default();
+        crate::extract_source(&file, src, &mut out);
+        out.facts
+            .into_iter()
+            .filter_map(|f| match f.data {
+                FactData::Sink(s) => Some((f.line, s.sink, s.source?)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn logs(path: &str, src: &str) -> Vec<(u64, Provenance)> {
+        sinks(path, src)
+            .into_iter()
+            .filter(|(_, k, _)| k == "log")
+            .map(|(l, _, p)| (l, p))
+            .collect()
+    }
+
+    #[test]
+    fn browser_only_values_do_not_reach_a_server_log() {
+        // A shared module (hooks, error boundaries) logging the page URL or route
+        // params: only a browser runs it.
+        let src = "export function useTrack(feature: string, req: Request) {\n\
+                   \x20 const page = window.location.href;\n\
+                   \x20 const params = useSearchParams();\n\
+                   \x20 console.log('viewed', { page });\n\
+                   \x20 console.log(`viewed ${page}`);\n\
+                   \x20 console.log(`tab ${params.get('tab')}`);\n\
+                   \x20 console.log(`from ${new URL(req.url).searchParams.get('ref')}`);\n\
+                   }\n";
+        let got = logs("src/hooks/useTrack.ts", src);
+        assert_eq!(
+            got,
+            vec![
+                (4, Provenance::Sanitized),
+                (5, Provenance::Sanitized),
+                (6, Provenance::Sanitized),
+                (7, Provenance::Request),
+            ]
+        );
+    }
+
+    #[test]
+    fn encoded_request_url_parts_hold_no_newlines_until_decoded() {
+        let src = "export async function GET(req: Request) {\n\
+                   \x20 const url = new URL(req.url);\n\
+                   \x20 const path = url.pathname;\n\
+                   \x20 console.log(`GET ${path}`);\n\
+                   \x20 const slug = decodeURIComponent(url.pathname.split('/').pop());\n\
+                   \x20 console.log(`slug ${slug}`);\n\
+                   \x20 const tag = url.searchParams.get('tag');\n\
+                   \x20 console.log(`tag ${tag}`);\n\
+                   \x20 const who = decodeURIComponent(req.headers.get('x-user-name'));\n\
+                   \x20 console.log(`by ${who}`);\n\
+                   \x20 return new Response('ok');\n\
+                   }\n";
+        let got = logs("app/api/tags/route.ts", src);
+        assert_eq!(
+            got,
+            vec![
+                (4, Provenance::Sanitized),
+                (6, Provenance::Request),
+                (8, Provenance::Request),
+                (10, Provenance::Request),
+            ]
+        );
+    }
 
     #[test]
     fn prefilter_needs_a_source_and_a_sink() {
