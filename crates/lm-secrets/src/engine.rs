@@ -425,6 +425,20 @@ impl Engine {
             }
         }
         let quoted = start > 0 && matches!(buf[start - 1], b'"' | b'\'' | b'`');
+        if ctx.role == Role::Docs
+            && matches!(
+                spec.check,
+                Check::GenericValue
+                    | Check::SigningSecret
+                    | Check::PasswordValue
+                    | Check::DatabaseUrl
+            )
+            && follows_an_example_label(buf, start)
+        {
+            // a made-up password or connection string under "Example:" in a guide; keys
+            // with a provider's own shape are still reported in documentation
+            return None;
+        }
         match spec.check {
             Check::None => {}
             Check::GenericValue | Check::SigningSecret | Check::PasswordValue => {
@@ -657,6 +671,33 @@ impl Engine {
 
 /// True for paths of tests and fixtures (`tests/`, `__fixtures__/`, `*.test.ts`,
 /// `test_*.py`...), given lower-cased.
+/// True when the three lines before `start` (at most 300 bytes) announce an example:
+/// the word `example` (`Example:`, `for example`, `user@example.com`) or `e.g.`. A file
+/// name such as `.env.example` does not count: copying it is how real values get written.
+fn follows_an_example_label(buf: &[u8], start: usize) -> bool {
+    let mut lo = start.saturating_sub(300);
+    let mut lines = 0;
+    for i in (lo..start).rev() {
+        if buf[i] == b'\n' {
+            lines += 1;
+            if lines > 3 {
+                lo = i + 1;
+                break;
+            }
+        }
+    }
+    let before: Vec<u8> = buf[lo..start].iter().map(u8::to_ascii_lowercase).collect();
+    if memchr::memmem::find(&before, b"e.g.").is_some() {
+        return true;
+    }
+    memchr::memmem::find_iter(&before, b"example").any(|at| {
+        at == 0 || {
+            let c = before[at - 1];
+            !(c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'/'))
+        }
+    })
+}
+
 pub fn looks_like_test_path(lower: &str) -> bool {
     const DIRS: &[&str] = &[
         "test",

@@ -459,6 +459,30 @@ fn test_sandbox_and_demo_names_lower_generic_findings() {
 }
 
 #[test]
+fn made_up_values_under_an_example_label_in_guides_are_quiet() {
+    let e = engine();
+    let guide = r#"# Connecting to the database
+
+If your password has special characters, URL-encode them.
+
+**Example:**
+- Password: `Tr0ub4dor&3x`
+- Encoded: `Tr0ub4dor%263x`
+- Connection string: `postgresql://postgres.abcdefghijklmnop:Tr0ub4dor%263x@aws-0-eu-west-2.pooler.supabase.com:6543/postgres`
+
+## Login request
+
+```json
+{
+  "email": "owner@example.com",
+  "password": "securepass2024!"
+}
+```
+"#;
+    assert_quiet(&e, "docs/DATABASE_SETUP.md", Role::Docs, guide);
+}
+
+#[test]
 fn keys_shortened_with_an_ellipsis_are_quiet() {
     let e = engine();
     let response = r#"Response:
@@ -484,6 +508,43 @@ fn keys_shortened_with_an_ellipsis_are_quiet() {
         "src/lib/api.ts",
         Role::Server,
         &format!("const sessionToken = \"{tok}\";"),
+    );
+    assert_eq!(found.len(), 1);
+}
+
+#[test]
+fn real_values_in_guides_are_still_reported() {
+    let e = engine();
+    let db = expand("{{a:18}}", "guide-db");
+    let pw = expand("{{s:16}}", "guide-pw");
+    // a file name holding "example" is not an example label, and "Before:" shows the
+    // value that was in use
+    let guide = format!(
+        "Copy `.env.example` to `.env`, then set:\n\nADMIN_PASSWORD=\"{pw}\"\n\n\
+         **Before:**\n```env\nDATABASE_URL=\"postgresql://postgres:{db}@db.qwertyuiopasdfghjk.supabase.co:5432/postgres\"\n```\n"
+    );
+    let found = scan(&e, "UPDATE_ENV_NOW.md", Role::Docs, &guide);
+    let rules: Vec<&str> = found.iter().map(|d| d.finding.rule.as_str()).collect();
+    assert!(rules.contains(&"secrets.password-assignment"), "{rules:?}");
+    assert!(
+        rules.contains(&"secrets.database-url-password"),
+        "{rules:?}"
+    );
+    // a provider-shaped key stays a finding even under "Example:"
+    let key = expand("sk_live_{{a:99}}", "guide-stripe");
+    let found = scan(
+        &e,
+        "docs/payments.md",
+        Role::Docs,
+        &format!("Example:\n\nSTRIPE_SECRET_KEY={key}\n"),
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    // the same made-up values outside documentation are not excused by the label
+    let found = scan(
+        &e,
+        "scripts/seed.ts",
+        Role::Server,
+        &format!("// example admin\nconst adminPassword = \"{pw}\";\n"),
     );
     assert_eq!(found.len(), 1);
 }
