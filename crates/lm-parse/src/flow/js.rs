@@ -1137,6 +1137,20 @@ impl<'c, 'a> Engine<'c, 'a> {
                 return stringify(acc).via("concatenation");
             }
             if matches!(m, "replace" | "replaceAll") {
+                // `s.replace(/[^0-9]/g, '')`: only the kept characters remain.
+                if let (Some(pat), Some(with)) = (arg_nodes.first(), arg_nodes.get(1)) {
+                    if pat.kind() == "regex" && with.kind() == "string" {
+                        let kept = unquote(self.text(*with));
+                        if let Some(mask) = allow_list_mask(self.text(*pat), kept) {
+                            let v = stringify(rv);
+                            return if mask == 0 {
+                                v
+                            } else {
+                                v.sanitize("replace(allow-list)", mask)
+                            };
+                        }
+                    }
+                }
                 if let Some(pat) = arg_nodes.first() {
                     let p = self.text(*pat);
                     if p.contains("\\n") || p.contains("\\r") || p.contains("\\s") {
@@ -2239,6 +2253,96 @@ fn first_arg(call: Node<'_>) -> Option<Node<'_>> {
     call.child_by_field_name("arguments")?.named_child(0)
 }
 
+/// The sink families a global `replace` that deletes every character outside an allow
+/// list neutralises (`/[^0-9]/g`, `/\\W+/g`, `/[^a-z0-9-]/gi` with `''` or `'-'`), or
+/// `None` when the pattern is not such an allow list. `Some(0)`: an allow list that
+/// keeps something dangerous (`/[^\\w\\s]/g` keeps newlines).
+fn allow_list_mask(regex: &str, replacement: &str) -> Option<u8> {
+    use kinds::*;
+    let body_end = regex.rfind('/').filter(|&i| i > 0)?;
+    let (body, flags) = (&regex[1..body_end], &regex[body_end + 1..]);
+    if !regex.starts_with('/') || !flags.contains('g') {
+        return None;
+    }
+    let body = body.strip_suffix('+').unwrap_or(body);
+    let class = match body {
+        "\\D" => "\\d",
+        "\\W" => "\\w",
+        _ => body.strip_prefix("[^")?.strip_suffix(']')?,
+    };
+    // Kept ASCII characters; `wide` when the class names non-ASCII sets we cannot list.
+    let mut kept = [false; 128];
+    let mut wide = false;
+    let mut add = |c: char, kept: &mut [bool; 128]| match c {
+        c if c.is_ascii() => kept[c as usize] = true,
+        _ => wide = true,
+    };
+    let chars: Vec<char> = class.chars().collect();
+    let mut i = 0;
+    let mut prev: Option<char> = None;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            let e = *chars.get(i + 1)?;
+            i += 2;
+            prev = None;
+            match e {
+                'd' => ('0'..='9').for_each(|c| add(c, &mut kept)),
+                'w' => ('0'..='9')
+                    .chain('a'..='z')
+                    .chain('A'..='Z')
+                    .chain(['_'])
+                    .for_each(|c| add(c, &mut kept)),
+                's' => [' ', '\t', '\n', '\r', '\x0b', '\x0c']
+                    .into_iter()
+                    .for_each(|c| add(c, &mut kept)),
+                'n' => add('\n', &mut kept),
+                'r' => add('\r', &mut kept),
+                't' => add('\t', &mut kept),
+                'p' | 'u' | 'x' | 'D' | 'W' | 'S' | 'P' => return Some(0),
+                e => {
+                    add(e, &mut kept);
+                    prev = Some(e);
+                }
+            }
+            continue;
+        }
+        if c == '-' {
+            if let (Some(lo), Some(&hi)) = (prev, chars.get(i + 1)) {
+                if hi != '\\' && hi != ']' {
+                    if !(lo.is_ascii() && hi.is_ascii()) {
+                        return Some(0);
+                    }
+                    (lo..=hi).for_each(|c| add(c, &mut kept));
+                    i += 2;
+                    prev = None;
+                    continue;
+                }
+            }
+        }
+        add(c, &mut kept);
+        prev = Some(c);
+        i += 1;
+    }
+    replacement.chars().for_each(|c| add(c, &mut kept));
+    if wide {
+        return Some(0);
+    }
+    let has = |c: char| kept[c as usize];
+    let plain = |c: u8| c.is_ascii_alphanumeric() || b"_.@+-".contains(&c);
+    if (0u8..128).all(|c| !kept[c as usize] || plain(c)) {
+        return Some(ALL);
+    }
+    let mut mask = 0;
+    if !has('\n') && !has('\r') {
+        mask |= LOG;
+    }
+    if !has('<') && !has('>') {
+        mask |= HTML;
+    }
+    Some(mask)
+}
+
 fn unquote(s: &str) -> &str {
     let b = s.as_bytes();
     if b.len() >= 2 && matches!(b[0], b'"' | b'\'' | b'`') && b[b.len() - 1] == b[0] {
@@ -2497,6 +2601,52 @@ mod tests {
         assert!(!zod_leaf_strict("z.string().min(1)"));
         assert!(!zod_leaf_strict("z.string().email()"));
         assert!(zod_leaf_strict("z.string().regex(/^[a-z]+$/)"));
+    }
+
+    #[test]
+    fn allow_list_replacements() {
+        use kinds::*;
+        assert_eq!(allow_list_mask("/[^0-9]/g", ""), Some(ALL));
+        assert_eq!(allow_list_mask("/\\D/g", ""), Some(ALL));
+        assert_eq!(allow_list_mask("/[^\\d]/g", ""), Some(ALL));
+        assert_eq!(allow_list_mask("/[^a-z0-9-]+/gi", "-"), Some(ALL));
+        assert_eq!(allow_list_mask("/[^\\w.@+-]/g", ""), Some(ALL));
+        // Keeps newlines, or the PostgREST separators, or quotes.
+        assert_eq!(allow_list_mask("/[^\\w\\s]/g", ""), Some(HTML));
+        assert_eq!(allow_list_mask("/[^a-z0-9 ,()]/gi", ""), Some(LOG | HTML));
+        assert_eq!(allow_list_mask("/[^a-z']/g", ""), Some(LOG | HTML));
+        assert_eq!(allow_list_mask("/[^\\p{L}]/gu", ""), Some(0));
+        // The replacement text is kept too; a non-global replace only strips once.
+        assert_eq!(allow_list_mask("/[^0-9]/g", "<br>"), Some(LOG));
+        assert_eq!(allow_list_mask("/[^0-9]/", ""), None);
+        assert_eq!(allow_list_mask("/[0-9]/g", ""), None);
+    }
+
+    #[test]
+    fn allow_list_replace_clears_filters_but_not_what_it_keeps() {
+        let src = "const digits = (p: string) => p.replace(/[^\\d]/g, '');\n\
+                   Deno.serve(async (req) => {\n\
+                   \x20 const { from, q } = await req.json();\n\
+                   \x20 const phone = digits(from);\n\
+                   \x20 await supabase.from('contacts').select('id').or(`phone.eq.${phone},alt_phone.eq.${phone}`);\n\
+                   \x20 const words = q.replace(/[^\\w\\s,]/g, '');\n\
+                   \x20 await supabase.from('posts').select('id').or(`title.ilike.%${words}%,body.ilike.%${words}%`);\n\
+                   \x20 const note = q.replace(/[^\\w\\s]/g, '');\n\
+                   \x20 logger.info(`search ${note}`);\n\
+                   \x20 return new Response('ok');\n\
+                   });\n";
+        let got: Vec<_> = sinks("supabase/functions/lookup/index.ts", src)
+            .into_iter()
+            .filter(|(_, k, _)| k == "sql" || k == "log")
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (5, "sql".into(), Provenance::Sanitized),
+                (7, "sql".into(), Provenance::Request),
+                (9, "log".into(), Provenance::Request),
+            ]
+        );
     }
 
     #[test]
