@@ -1159,6 +1159,71 @@ fn open_reads_depend_on_columns_and_intent() {
 }
 
 #[test]
+fn security_definer_functions_reading_the_callers_id_act_for_the_caller() {
+    let m = "supabase/migrations/20240601000000_members.sql";
+    let func = |name: &str, line: u64, end: u64, order: u32| {
+        at(
+            m,
+            line,
+            end,
+            None,
+            FactData::SqlFunction(SqlFunction {
+                schema: "public".into(),
+                name: name.into(),
+                security_definer: true,
+                search_path_set: true,
+                returns: Some("void".into()),
+                action: "create".into(),
+                order,
+            }),
+        )
+    };
+    let uid = |line: u64, a: u64, b: u64| {
+        at(
+            m,
+            line,
+            line,
+            Some(&scope(a, b)),
+            FactData::AuthCheck(AuthCheck {
+                method: "auth.uid()".into(),
+                provider: "supabase".into(),
+                user_var: None,
+                enforced: false,
+            }),
+        )
+    };
+    // `leave_team` deletes only the caller's membership; `remove_member` deletes anyone's.
+    let f = App::new()
+        .fact(func("leave_team", 1, 12, 0))
+        .fact(uid(8, 1, 12))
+        .fact(func("remove_member", 14, 24, 1))
+        .run();
+    let exposed: Vec<&Finding> = f
+        .iter()
+        .filter(|x| x.rule == "authz.security-definer-exposed")
+        .collect();
+    assert_eq!(exposed.len(), 1, "{:?}", rules(&f));
+    assert!(exposed[0].message.contains("remove_member"));
+    // the same check in another file says nothing about this one
+    let f = App::new()
+        .fact(func("leave_team", 1, 12, 0))
+        .fact(at(
+            "supabase/migrations/20240701000000_other.sql",
+            8,
+            8,
+            Some(&scope(1, 12)),
+            FactData::AuthCheck(AuthCheck {
+                method: "auth.uid()".into(),
+                provider: "supabase".into(),
+                user_var: None,
+                enforced: false,
+            }),
+        ))
+        .run();
+    assert!(has(&f, "authz.security-definer-exposed"), "{:?}", rules(&f));
+}
+
+#[test]
 fn user_metadata_views_and_security_definer_functions() {
     let f = App::new()
         .module(M1, 1, table("docs", &["id", "owner"], 0))

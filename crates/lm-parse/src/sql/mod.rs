@@ -157,16 +157,61 @@ pub fn extract(file: &FileRecord, text: &str, out: &mut Extraction) {
         );
     }
     for f in sql.facts {
+        let line = lines.line(f.start);
+        let end_line = lines.line(f.end.saturating_sub(1).max(f.start));
+        let caller = match &f.data {
+            FactData::SqlFunction(func) if func.action == "create" && func.security_definer => {
+                caller_identity(text.get(f.start..f.end).unwrap_or(""))
+            }
+            _ => None,
+        };
         out.facts.push(Fact {
             path: file.path.clone(),
             path_bytes: file.path_bytes.clone(),
-            line: lines.line(f.start),
-            end_line: lines.line(f.end.saturating_sub(1).max(f.start)),
+            line,
+            end_line,
             column: Some(lines.column(f.start)),
             scope: None,
             data: f.data,
         });
+        // A `security definer` function that reads the caller's identity
+        // (`auth.uid()`) acts for that caller: an `auth_check` scoped to the function.
+        if let Some((at, method)) = caller {
+            out.facts.push(Fact {
+                path: file.path.clone(),
+                path_bytes: file.path_bytes.clone(),
+                line: lines.line(f.start + at),
+                end_line: lines.line(f.start + at),
+                column: Some(lines.column(f.start + at)),
+                scope: Some(lm_core::fact::scope_id(line, end_line)),
+                data: FactData::AuthCheck(lm_core::fact::AuthCheck {
+                    method,
+                    provider: "supabase".into(),
+                    user_var: None,
+                    enforced: false,
+                }),
+            });
+        }
     }
+}
+
+/// The first `auth.uid()` / `auth.jwt()` / `auth.role()` call outside `--` comments in a
+/// function statement: its byte offset and the call as written (`auth.uid()`).
+fn caller_identity(stmt: &str) -> Option<(usize, String)> {
+    static CALL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\bauth\s*\.\s*(uid|jwt|role)\s*\(\s*\)").expect("regex compiles")
+    });
+    let mut offset = 0;
+    for line in stmt.split_inclusive('\n') {
+        let code = line.split("--").next().unwrap_or("");
+        if let Some(m) = CALL.find(code) {
+            let name = m.as_str().to_ascii_lowercase();
+            let name = name.split_whitespace().collect::<String>();
+            return Some((offset + m.start(), name));
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Maps byte offsets to 1-based lines and columns.
@@ -196,5 +241,73 @@ impl LineIndex {
     pub fn column(&self, at: usize) -> u64 {
         let line = self.line(at) as usize;
         (at - self.starts[line - 1]) as u64 + 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use lm_core::fact::FactData;
+    use lm_core::{FileRecord, Role};
+
+    #[test]
+    fn security_definer_functions_reading_auth_uid_get_a_scoped_auth_check() {
+        let sql = r#"
+create or replace function public.leave_team(p_team uuid)
+returns void
+language plpgsql
+security definer
+set search_path = public
+as $$
+begin
+  delete from public.team_members
+  where team_id = p_team and user_id = auth.uid();
+end;
+$$;
+
+-- callable by anyone: takes the user from its argument
+create or replace function public.remove_member(p_team uuid, p_user uuid)
+returns void
+language plpgsql
+security definer
+set search_path = public
+as $$
+begin
+  -- TODO: check auth.uid() is an owner of p_team
+  delete from public.team_members where team_id = p_team and user_id = p_user;
+end;
+$$;
+
+create or replace function public.my_team_ids()
+returns setof uuid
+language sql
+stable
+as $$ select team_id from public.team_members where user_id = auth.uid() $$;
+"#;
+        let file = FileRecord {
+            path: "supabase/migrations/20240601000000_members.sql".into(),
+            path_bytes: None,
+            root: ".".into(),
+            language: None,
+            size: sql.len() as u64,
+            binary: false,
+            role: Role::Migration,
+            role_reason: String::new(),
+        };
+        let mut out = crate::Extraction::default();
+        crate::extract_source(&file, sql, &mut out);
+        let checks: Vec<(u64, Option<String>, String)> = out
+            .facts
+            .iter()
+            .filter_map(|f| match &f.data {
+                FactData::AuthCheck(a) => Some((f.line, f.scope.clone(), a.method.clone())),
+                _ => None,
+            })
+            .collect();
+        // only leave_team (lines 2-12): remove_member mentions auth.uid() in a comment,
+        // my_team_ids is not security definer
+        assert_eq!(
+            checks,
+            vec![(10, Some("L2-L12".to_string()), "auth.uid()".to_string())]
+        );
     }
 }
