@@ -9,7 +9,7 @@
 //! | `inject.xss-url` | `inject.xss` | user data as a link target (`href={x}`) or navigation target (`location.href = x`): `javascript:` URLs run script |
 //! | `inject.xss-email` | `inject.xss` | user data in an HTML email body |
 //! | `inject.ssti` | `inject.xss` | user data compiled as a template (`render_template_string`) |
-//! | `inject.log` | `inject.log` | request strings in a log line with CR/LF not neutralised (not the browser console, not `console.*` in Supabase Edge Functions, whose runtime stores each call as one event) |
+//! | `inject.log` | `inject.log` | request strings in a log line with CR/LF not neutralised (not the browser console, not Supabase Edge Functions, whose runtime stores each log call as one event) |
 //!
 //! Literal, validated (`parseInt`, strict zod schemas, typed FastAPI parameters),
 //! sanitised (`DOMPurify.sanitize`, `escapeHtml`, `bleach.clean`, `JSON.stringify` for
@@ -139,9 +139,9 @@ pub fn judge(fact: &Fact, sink: &Sink, cx: &Context<'_>) -> Option<Finding> {
         }
         "log" => {
             // Stored data was checked when written; the browser console is not a log;
-            // a Supabase Edge Function's console call is one structured log event, so
-            // a CR/LF in it cannot forge another entry.
-            if stored || cx.client || edge_function_console(&fact.path, &sink.api) {
+            // a Supabase Edge Function's log call is one structured log event, so a
+            // CR/LF in it cannot forge another entry.
+            if stored || cx.client || edge_function(&fact.path) {
                 return None;
             }
             (
@@ -252,11 +252,11 @@ fn audit(fact: &Fact, sink: &Sink, cx: &Context<'_>) -> Option<Finding> {
     Some(f)
 }
 
-/// A `console.*` call in a Supabase Edge Function (`supabase/functions/<name>/...`): the
-/// runtime records each call as one event with the text as its message.
-fn edge_function_console(path: &str, api: &str) -> bool {
-    api.starts_with("console.")
-        && (path.starts_with("supabase/functions/") || path.contains("/supabase/functions/"))
+/// A Supabase Edge Function (`supabase/functions/<name>/...`): its only log is the
+/// runtime's console capture, which records each call (direct, or through a logger
+/// wrapper or a helper) as one event with the text as its message.
+fn edge_function(path: &str) -> bool {
+    path.starts_with("supabase/functions/") || path.contains("/supabase/functions/")
 }
 
 fn one_line(s: &str) -> String {
@@ -380,7 +380,7 @@ mod tests {
     }
 
     #[test]
-    fn edge_function_console_logs_are_events_but_server_console_logs_are_lines() {
+    fn edge_function_logs_are_events_but_server_console_logs_are_lines() {
         let mut l = sql(Provenance::Request);
         l.sink = "log".into();
         l.api = "console.log".into();
@@ -389,15 +389,16 @@ mod tests {
         assert!(judge(&f, &l, &Context::default()).is_none());
         f.path = "apps/admin/supabase/functions/_shared/audit.ts".into();
         assert!(judge(&f, &l, &Context::default()).is_none());
-        // A custom logger there, and console in a Node server, are still reported.
         let mut w = l.clone();
-        w.api = "logger.info".into();
+        w.api = "notifyInvite() → logger.info".into();
         f.path = "supabase/functions/send-invite/index.ts".into();
+        assert!(judge(&f, &w, &Context::default()).is_none());
+        // A Node server's console and logger write lines: still reported.
+        f.path = "server/functions/invite.ts".into();
         assert_eq!(
             judge(&f, &w, &Context::default()).unwrap().rule,
             "inject.log"
         );
-        f.path = "server/functions/invite.ts".into();
         assert_eq!(
             judge(&f, &l, &Context::default()).unwrap().rule,
             "inject.log"
