@@ -270,7 +270,16 @@ impl<'c, 'a> Engine<'c, 'a> {
                 self.assignment_sink(node, left, right, &val);
                 match left.kind() {
                     "identifier" => {
-                        self.scopes.assign(self.text(left), val.via("assignment"));
+                        let name = self.text(left);
+                        let mut val = val.via("assignment");
+                        // `else { body = {} }`, `catch { body = {} }`: the branch before
+                        // may have run instead, so its request data may still be there.
+                        if !val.is_tainted() && alternative_branch(node, name, self.ctx.src) {
+                            if let Some(old) = self.scopes.lookup(name).filter(|v| v.is_tainted()) {
+                                val = old.clone();
+                            }
+                        }
+                        self.scopes.assign(name, val);
                     }
                     "member_expression" => {
                         if let Some(path) = self.dotted(left) {
@@ -2197,6 +2206,48 @@ fn fix_url_prefix(v: Val, fixed: bool) -> Val {
     }
 }
 
+/// True when `node` runs in an `else` or `catch` branch (within its function) that does
+/// not declare `name` itself: an alternative to code that may have assigned it.
+fn alternative_branch(node: Node<'_>, name: &str, src: &str) -> bool {
+    let mut cur = node;
+    while let Some(p) = cur.parent() {
+        let k = p.kind();
+        if is_function_kind(k)
+            || matches!(
+                k,
+                "function_declaration" | "method_definition" | "generator_function_declaration"
+            )
+        {
+            return false;
+        }
+        if matches!(k, "else_clause" | "catch_clause") {
+            return !declares(p, name, src);
+        }
+        cur = p;
+    }
+    false
+}
+
+/// True when a `let`/`const`/`var` under `node` declares `name`.
+fn declares(node: Node<'_>, name: &str, src: &str) -> bool {
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "variable_declarator" {
+            if let Some(id) = n.child_by_field_name("name") {
+                if id.kind() == "identifier" && id.utf8_text(src.as_bytes()) == Ok(name) {
+                    return true;
+                }
+            }
+        }
+        let mut c = n.walk();
+        stack.extend(
+            n.named_children(&mut c)
+                .filter(|c| !is_function_kind(c.kind())),
+        );
+    }
+    false
+}
+
 fn is_function_kind(k: &str) -> bool {
     matches!(
         k,
@@ -2645,6 +2696,47 @@ mod tests {
                 (5, "sql".into(), Provenance::Sanitized),
                 (7, "sql".into(), Provenance::Request),
                 (9, "log".into(), Provenance::Request),
+            ]
+        );
+    }
+
+    #[test]
+    fn else_and_catch_assignments_do_not_erase_the_other_branch() {
+        let src = "Deno.serve(async (req) => {\n\
+                   \x20 const raw = await req.text();\n\
+                   \x20 let body: Record<string, unknown> = {};\n\
+                   \x20 if (raw.trim().startsWith('{')) {\n\
+                   \x20   body = JSON.parse(raw);\n\
+                   \x20 } else {\n\
+                   \x20   body = {};\n\
+                   \x20 }\n\
+                   \x20 await supabase.from('leads').select('id').or(`email.eq.${body.email},phone.eq.${body.phone}`);\n\
+                   \x20 let ref;\n\
+                   \x20 try { ref = JSON.parse(raw).ref; } catch { ref = 'direct'; }\n\
+                   \x20 await supabase.from('visits').select('id').or(`ref.eq.${ref},campaign.eq.${ref}`);\n\
+                   \x20 let sort = String(body.sort);\n\
+                   \x20 if (!['name', 'created_at'].includes(sort)) sort = 'created_at';\n\
+                   \x20 await pool.query(`SELECT id FROM leads ORDER BY ${sort}`);\n\
+                   \x20 if (raw) { console.log('x'); } else { let sort = 'name'; sort = 'id'; }\n\
+                   \x20 let tag = String(body.tag);\n\
+                   \x20 if (tag.length > 20) { tag = tag.slice(0, 20); } else { tag = escapeSql(tag); }\n\
+                   \x20 await pool.query(`SELECT id FROM leads WHERE tag = '${tag}'`);\n\
+                   \x20 return new Response('ok');\n\
+                   });\n";
+        let got: Vec<_> = sinks("supabase/functions/capture-lead/index.ts", src)
+            .into_iter()
+            .filter(|(_, k, _)| k == "sql")
+            .map(|(l, _, p)| (l, p))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (9, Provenance::Request),
+                (12, Provenance::Request),
+                // (line 15: an allow-list reset without an `else` still overwrites,
+                // so no request data reaches that query)
+                // A sanitised value in the else branch replaces the raw one.
+                (19, Provenance::Sanitized),
             ]
         );
     }
