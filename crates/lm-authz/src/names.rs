@@ -318,6 +318,13 @@ pub fn is_lockout(name: &str) -> bool {
     })
 }
 
+/// True for an environment variable holding a Supabase service-role key
+/// (`SUPABASE_SERVICE_ROLE_KEY`, `SERVICE_ROLE_KEY`, `SUPABASE_SERVICE_KEY`).
+pub fn is_service_role_key(env: &str) -> bool {
+    let u = env.to_ascii_uppercase();
+    u.contains("SERVICE_ROLE") || (u.contains("SUPABASE") && u.contains("SERVICE_KEY"))
+}
+
 /// True when a route, path or handler name marks an admin surface.
 pub fn is_admin_text(text: &str) -> bool {
     let ws = words(text);

@@ -127,6 +127,34 @@ fn sensitive<'a>(ctx: &Ctx<'a>, v: &RouteView<'a>) -> Vec<Sensitive<'a>> {
             _ => {}
         }
     }
+    // Nothing else: the service-role key read in the handler but not to build a client
+    // there goes out with a request (`Authorization: Bearer <key>` to another function or
+    // to the REST API), which then runs with full rights for whoever called this route.
+    let handler_keys: Vec<&str> = v
+        .facts(ctx.ix)
+        .filter_map(|(_, f)| match &f.data {
+            FactData::DbClient(c) => c.key_env.as_deref(),
+            _ => None,
+        })
+        .collect();
+    let forwarded = v.facts(ctx.ix).find(|(_, f)| match &f.data {
+        FactData::EnvRead(e) => {
+            names::is_service_role_key(&e.name) && !handler_keys.contains(&e.name.as_str())
+        }
+        _ => false,
+    });
+    if let Some((_, f)) = forwarded.filter(|_| out.is_empty()) {
+        if let FactData::EnvRead(e) = &f.data {
+            out.push(Sensitive {
+                fact: f,
+                what: format!(
+                    "sends the service-role key `{}` with an outgoing request",
+                    e.name
+                ),
+                severity: Severity::High,
+            });
+        }
+    }
     out
 }
 

@@ -597,6 +597,77 @@ fn edge_functions_verify_jwt_and_service_role() {
     assert!(f.is_empty(), "{:?}", rules(&f));
 }
 
+#[test]
+fn open_edge_functions_forwarding_the_service_role_key_are_unauthenticated() {
+    let p = "supabase/functions/run-billing/index.ts";
+    let env = |name: &str| {
+        FactData::EnvRead(EnvRead {
+            name: name.into(),
+            context: "server".into(),
+            accessor: "Deno.env.get".into(),
+        })
+    };
+    let open = || {
+        App::new()
+            .module(
+                "supabase/config.toml",
+                4,
+                FactData::EdgeFunctionConfig(EdgeFunctionConfig {
+                    function: "run-billing".into(),
+                    verify_jwt: false,
+                }),
+            )
+            .route(p, "supabase-edge", "*", "/functions/v1/run-billing", 3, 30)
+            .inside(p, 3, 30, 8, env("SUPABASE_URL"))
+    };
+    // calls another function with `Authorization: Bearer <service-role key>`
+    let f = open()
+        .inside(p, 3, 30, 11, env("SUPABASE_SERVICE_ROLE_KEY"))
+        .run();
+    let x = get(&f, "authz.unauthenticated-edge-function");
+    assert_eq!(x.severity, lm_core::Severity::High);
+    assert!(
+        x.message.contains("SUPABASE_SERVICE_ROLE_KEY"),
+        "{}",
+        x.message
+    );
+    // the same call behind a shared-secret check (a scheduler's bearer token)
+    let f = open()
+        .inside(
+            p,
+            3,
+            30,
+            5,
+            FactData::AuthCheck(AuthCheck {
+                method: "req.headers.get(\"Authorization\") !== expected".into(),
+                provider: "secret-header".into(),
+                user_var: None,
+                enforced: true,
+            }),
+        )
+        .inside(p, 3, 30, 11, env("SUPABASE_SERVICE_ROLE_KEY"))
+        .run();
+    assert!(f.is_empty(), "{:?}", rules(&f));
+    // the key builds a client in the handler that is never used; the anon key goes out
+    let f = open()
+        .inside(p, 3, 30, 9, env("SUPABASE_SERVICE_ROLE_KEY"))
+        .inside(
+            p,
+            3,
+            30,
+            10,
+            FactData::DbClient(DbClient {
+                library: "supabase".into(),
+                client_kind: "service_role".into(),
+                var: Some("admin".into()),
+                key_env: Some("SUPABASE_SERVICE_ROLE_KEY".into()),
+            }),
+        )
+        .inside(p, 3, 30, 12, env("SUPABASE_ANON_KEY"))
+        .run();
+    assert!(f.is_empty(), "{:?}", rules(&f));
+}
+
 // ---------------------------------------------------------------- authz.missing-role
 
 #[test]
