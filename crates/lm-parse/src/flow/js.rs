@@ -1516,7 +1516,7 @@ impl<'c, 'a> Engine<'c, 'a> {
             }
             return;
         }
-        if method == "or" && obj_text.contains(".from(") {
+        if method == "or" && (obj_text.contains(".from(") || self.holds_query(obj_text)) {
             let a = arg_nodes[0];
             if a.kind() == "template_string" || a.kind() == "binary_expression" {
                 let v = self.eval(a);
@@ -1557,6 +1557,16 @@ impl<'c, 'a> Engine<'c, 'a> {
                 self.sink(node, SinkKind::Log, &api, &Val::taint(t), at);
             }
         }
+    }
+
+    /// True when the variable `name` is assigned a Supabase query builder somewhere in
+    /// the file (`let query = supabase.from('t').select()` then `query = query.or(...)`).
+    fn holds_query(&self, name: &str) -> bool {
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return false;
+        }
+        let pat = format!(r"\b{name}\s*(?::[^=;]+)?=\s*(?:await\s+)?[\w$.]+\s*\.from\(\s*['`\x22]");
+        regex::Regex::new(&pat).is_ok_and(|re| re.is_match(self.ctx.src))
     }
 
     /// The SQL API a call is, when it is one and its first argument is a query string.
@@ -2738,6 +2748,35 @@ mod tests {
                 // A sanitised value in the else branch replaces the raw one.
                 (19, Provenance::Sanitized),
             ]
+        );
+    }
+
+    #[test]
+    fn or_filters_on_a_query_builder_variable() {
+        let src = "Deno.serve(async (req) => {\n\
+                   \x20 const url = new URL(req.url);\n\
+                   \x20 const team = url.searchParams.get('team');\n\
+                   \x20 let query = supabase\n\
+                   \x20   .from('roles')\n\
+                   \x20   .select('*');\n\
+                   \x20 if (url.searchParams.get('shared') === '1') {\n\
+                   \x20   query = query.or(`team_id.eq.${team},team_id.is.null`);\n\
+                   \x20 }\n\
+                   \x20 const filters = [];\n\
+                   \x20 const rule = filters.or(`a.${team}`);\n\
+                   \x20 const owner = Number(team);\n\
+                   \x20 query = query.or(`owner_id.eq.${owner}`);\n\
+                   \x20 return Response.json(await query);\n\
+                   });\n";
+        let got: Vec<_> = sinks("supabase/functions/roles/index.ts", src)
+            .into_iter()
+            .filter(|(_, k, _)| k == "sql")
+            .map(|(l, _, p)| (l, p))
+            .collect();
+        // `filters` is not a query builder; `Number` validates the second filter.
+        assert_eq!(
+            got,
+            vec![(8, Provenance::Request), (13, Provenance::Validated)]
         );
     }
 
