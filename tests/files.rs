@@ -534,3 +534,85 @@ fn git_ls_files_pipes_into_stdin_mode() {
         "migration"
     );
 }
+
+#[test]
+fn committed_files_a_gitignore_matches_are_still_listed() {
+    // The classic slip: `.env` and a lockfile committed, `.gitignore` rules added later.
+    // Git keeps tracking them, every clone has them, so the audit must see them; files the
+    // rules keep out of git stay unlisted, and `.lmignore` still has the last word.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, ".gitignore", ".env*\n*.json\ndist/\n.vscode/\n");
+    write(root, ".lmignore", "fixtures/\n");
+    write(
+        root,
+        ".env",
+        "VITE_SUPABASE_URL=https://example.supabase.co\n",
+    );
+    write(root, "package.json", "{\"name\":\"app\"}\n");
+    write(root, "src/App.tsx", "export {};\n");
+    write(root, "dist/assets/index.js", "console.log(1)\n");
+    write(root, "fixtures/keys.json", "{}\n");
+    write(root, ".vscode/settings.json", "{}\n");
+    // Ignored and never committed: stays out.
+    write(root, ".env.local", "X=1\n");
+    write(root, "tsconfig.json", "{}\n");
+    let no_config = tempfile::NamedTempFile::new().unwrap();
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .env("GIT_CONFIG_GLOBAL", no_config.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+    };
+    if git(&["init", "-q"]).is_err() {
+        eprintln!("skipping: git is not installed");
+        return;
+    }
+    let add = git(&[
+        "add",
+        "-f",
+        ".gitignore",
+        ".lmignore",
+        ".env",
+        "package.json",
+        "src/App.tsx",
+        "dist/assets/index.js",
+        "fixtures/keys.json",
+        ".vscode/settings.json",
+    ])
+    .unwrap();
+    assert!(add.status.success(), "{add:?}");
+
+    let r = run(root, &[]);
+    assert_eq!(
+        r.paths(),
+        vec![
+            ".env",
+            "dist/assets/index.js",
+            "package.json",
+            "src/App.tsx"
+        ],
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.file("package.json")["role"], "manifest");
+    assert_eq!(r.file("dist/assets/index.js")["role"], "build-output");
+    // The same from a subdirectory root: index paths are taken relative to it.
+    let sub = run(&root.join("dist"), &[]);
+    assert_eq!(sub.paths(), vec!["assets/index.js"]);
+    // --hidden also brings the tracked hidden folder; --no-ignore lists everything.
+    let hidden = run(root, &["--hidden"]);
+    assert!(hidden
+        .paths()
+        .contains(&".vscode/settings.json".to_string()));
+    let all = run(root, &["--no-ignore"]);
+    for p in [".env.local", "tsconfig.json", "fixtures/keys.json"] {
+        assert!(all.paths().contains(&p.to_string()), "{p}: {}", all.stdout);
+    }
+    // Streaming output lists the same files.
+    let mut streamed = run(root, &["--no-sort"]).paths();
+    streamed.sort();
+    assert_eq!(streamed, r.paths());
+}

@@ -233,6 +233,19 @@ fn record_path(p: &Path) -> RelPath {
     RelPath::from_path(p)
 }
 
+/// The path with exactly these bytes (on Unix; elsewhere the bytes read as UTF-8).
+pub fn path_from_bytes(b: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(b))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(b).into_owned())
+    }
+}
+
 /// The raw bytes of a path (the sort key).
 pub fn os_bytes(p: &Path) -> Vec<u8> {
     #[cfg(unix)]

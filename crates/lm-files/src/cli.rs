@@ -28,6 +28,7 @@ pub const DEFAULT_MAX_FILESIZE: &str = "8M";
 size, binary flag, and the file's role in the app (client, server, shared, migration, manifest, \
 lockfile, test, config, build-output, docs, other) with the reason for it.\n\n\
 Honours .gitignore (also outside git repositories), .ignore and .lmignore; never walks .git/. \
+Files git tracks are listed even when a .gitignore rule matches them (read from .git/index). \
 Hidden files are skipped unless --hidden, except .env*, .dev.vars, .npmrc, .yarnrc(.yml), \
 .github/ and .gitlab-ci.yml, which an audit must see. Files over --max-filesize, unreadable \
 paths and symbolic link loops become `diagnostic` records. A `summary` record ends the output.",
@@ -261,19 +262,8 @@ pub fn parse_path_list(input: &[u8], null: bool) -> Vec<PathBuf> {
             }
         })
         .filter(|p| !p.is_empty())
-        .map(bytes_to_path)
+        .map(crate::classify::path_from_bytes)
         .collect()
-}
-
-#[cfg(unix)]
-fn bytes_to_path(b: &[u8]) -> PathBuf {
-    use std::os::unix::ffi::OsStrExt;
-    PathBuf::from(std::ffi::OsStr::from_bytes(b))
-}
-
-#[cfg(not(unix))]
-fn bytes_to_path(b: &[u8]) -> PathBuf {
-    PathBuf::from(String::from_utf8_lossy(b).into_owned())
 }
 
 #[cfg(test)]

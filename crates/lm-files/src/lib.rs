@@ -8,6 +8,7 @@
 //! * [`role`]: the table of framework conventions that decides `role` / `role_reason`.
 //! * [`language`]: language by name, extension, shebang, and JSX sniffing of `.js` files.
 //! * [`dirfd`]: stat and open files relative to an open directory handle (speed).
+//! * [`gitindex`]: the files git tracks, read from `.git/index` (never by running git).
 //! * [`sniff`]: binary check and `"use client"` / `"use server"` directives.
 //! * [`size`]: `--max-filesize` values (`10M`).
 //! * [`cli`]: the command line.
@@ -29,6 +30,10 @@
 //!   are, when inside the tree). FIFOs, sockets and devices are never opened.
 //! * Other diagnostic codes: `ignore-file` (an invalid pattern in an ignore file),
 //!   `not-a-file` (a `--stdin` path that is a directory or a special file).
+//! * **Committed files a `.gitignore` matches** (a `.env` committed before `.env` was
+//!   added to `.gitignore`) are listed: git keeps tracking them, so every clone has them.
+//!   They are read from the repository's index after the walk; `.ignore` and `.lmignore`
+//!   rules still exclude them, and `--no-ignore` lists everything anyway.
 //! * **Hidden files** are skipped unless `--hidden`, except names an audit must see:
 //!   `.env`, `.env.*`, `.dev.vars`, `.npmrc`, `.yarnrc`, `.yarnrc.yml`, `.github/`,
 //!   `.gitlab-ci.yml`.
@@ -53,6 +58,7 @@
 pub mod classify;
 pub mod cli;
 pub mod dirfd;
+pub mod gitindex;
 pub mod language;
 pub mod role;
 pub mod size;

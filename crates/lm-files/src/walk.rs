@@ -1,11 +1,14 @@
 //! The parallel directory walk (the `ignore` crate) and the `--stdin` path list, both
 //! producing batches of [`Item`]s for the writer.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::SyncSender;
+use std::sync::Mutex;
 
-use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::{DirEntry, Match, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 use lm_core::DiagnosticLevel;
 use rayon::prelude::*;
 
@@ -65,7 +68,9 @@ fn name_bytes(p: &Path) -> &[u8] {
 }
 
 /// Walks the root of `classifier` in parallel, sending batches to `tx` until the walk ends
-/// or `stop` is set (the writer went away).
+/// or `stop` is set (the writer went away). Unless ignore files are off, the files git
+/// tracks under the root that a `.gitignore` rule kept out of the walk are listed after it
+/// (see [`list_tracked`]).
 pub fn walk(
     classifier: &Classifier,
     opts: &WalkOptions,
@@ -99,18 +104,142 @@ pub fn walk(
         }
         hidden || !name.starts_with(b".") || always_walked(name)
     });
+    let tracked = if respect {
+        crate::gitindex::tracked_under(&root).filter(|t| !t.is_empty())
+    } else {
+        None
+    };
+    let seen = tracked.as_ref().map(|_| Mutex::new(Vec::new()));
     let mut visitors = Visitors {
         classifier,
-        tx,
+        tx: tx.clone(),
         stop,
+        seen: seen.as_ref(),
     };
     builder.build_parallel().visit(&mut visitors);
+    if let (Some(tracked), Some(seen)) = (tracked, seen) {
+        let seen = seen.into_inner().unwrap_or_else(|e| e.into_inner());
+        list_tracked(classifier, opts, tracked, seen, &tx, stop);
+    }
+}
+
+/// Lists the files git tracks under the root that the walk did not reach: a `.gitignore`
+/// rule (or git's exclude files) matches them, yet they are committed, in every clone,
+/// and must be audited (git itself keeps tracking them). `.ignore` and `.lmignore` rules,
+/// hidden names and `.git/` still apply as in the walk; symbolic links and files missing
+/// from the work tree are left out.
+fn list_tracked(
+    c: &Classifier,
+    opts: &WalkOptions,
+    tracked: Vec<Vec<u8>>,
+    seen: Vec<Vec<u8>>,
+    tx: &SyncSender<Vec<Item>>,
+    stop: &AtomicBool,
+) {
+    let seen: HashSet<Vec<u8>> = seen.into_iter().collect();
+    let mut ignores = ToolIgnores::new(c.root());
+    let mut head = vec![0u8; HEAD_SIZE];
+    let mut dirs = DirCache::new();
+    let mut batch = Vec::new();
+    for rel in tracked {
+        if seen.contains(&rel) || !walked_path(&rel, opts.hidden) {
+            continue;
+        }
+        let rel = crate::classify::path_from_bytes(&rel);
+        if ignores.ignored(&rel) {
+            continue;
+        }
+        let abs = c.root().join(&rel);
+        let Ok(meta) = std::fs::symlink_metadata(&abs) else {
+            continue;
+        };
+        if !meta.is_file() {
+            continue;
+        }
+        let info = crate::dirfd::FileInfo::from_metadata(&meta);
+        batch.push(c.file(&abs, info, &mut head, &mut dirs));
+        if batch.len() >= BATCH
+            && (stop.load(Ordering::Relaxed) || tx.send(std::mem::take(&mut batch)).is_err())
+        {
+            return;
+        }
+    }
+    if !batch.is_empty() {
+        let _ = tx.send(batch);
+    }
+}
+
+/// True when no component of the relative path `rel` is one the walk skips: `.git`, or a
+/// hidden name without `--hidden` (other than [`ALWAYS_WALKED_HIDDEN`]).
+fn walked_path(rel: &[u8], hidden: bool) -> bool {
+    rel.split(|&b| b == b'/')
+        .all(|name| name != b".git" && (hidden || !name.starts_with(b".") || always_walked(name)))
+}
+
+/// The tool-specific ignore files (`.ignore`, `.lmignore`) of the directories under a
+/// root, read once each: they say what not to scan, so they apply even to tracked files.
+struct ToolIgnores {
+    root: PathBuf,
+    dirs: HashMap<PathBuf, Option<Gitignore>>,
+}
+
+impl ToolIgnores {
+    fn new(root: &Path) -> Self {
+        ToolIgnores {
+            root: root.to_path_buf(),
+            dirs: HashMap::new(),
+        }
+    }
+
+    /// True when the nearest `.ignore` / `.lmignore` rule matching the relative file path
+    /// `rel` (or one of its directories) ignores it.
+    fn ignored(&mut self, rel: &Path) -> bool {
+        let mut dir = rel.parent();
+        while let Some(d) = dir {
+            if let Some(gi) = self.matcher(d) {
+                let below = rel.strip_prefix(d).unwrap_or(rel);
+                match gi.matched_path_or_any_parents(below, false) {
+                    Match::Ignore(_) => return true,
+                    Match::Whitelist(_) => return false,
+                    Match::None => {}
+                }
+            }
+            dir = d.parent();
+        }
+        false
+    }
+
+    fn matcher(&mut self, dir: &Path) -> Option<&Gitignore> {
+        let root = &self.root;
+        self.dirs
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| {
+                let abs = root.join(dir);
+                let mut builder = GitignoreBuilder::new(&abs);
+                let mut any = false;
+                for name in [".ignore", LMIGNORE] {
+                    let file = abs.join(name);
+                    if file.is_file() {
+                        any = true;
+                        let _ = builder.add(file);
+                    }
+                }
+                if !any {
+                    return None;
+                }
+                builder.build().ok().filter(|gi| !gi.is_empty())
+            })
+            .as_ref()
+    }
 }
 
 struct Visitors<'s> {
     classifier: &'s Classifier,
     tx: SyncSender<Vec<Item>>,
     stop: &'s AtomicBool,
+    /// Where the visitors leave the relative paths they listed, when tracked files are
+    /// to be listed after the walk.
+    seen: Option<&'s Mutex<Vec<Vec<u8>>>>,
 }
 
 impl<'s> ParallelVisitorBuilder<'s> for Visitors<'s> {
@@ -122,6 +251,8 @@ impl<'s> ParallelVisitorBuilder<'s> for Visitors<'s> {
             batch: Vec::with_capacity(BATCH),
             head: vec![0; HEAD_SIZE],
             dirs: DirCache::new(),
+            seen: self.seen,
+            listed: Vec::new(),
         })
     }
 }
@@ -133,6 +264,9 @@ struct Visitor<'s> {
     batch: Vec<Item>,
     head: Vec<u8>,
     dirs: DirCache,
+    seen: Option<&'s Mutex<Vec<Vec<u8>>>>,
+    /// This visitor's listed paths, handed to `seen` when it is dropped.
+    listed: Vec<Vec<u8>>,
 }
 
 impl Visitor<'_> {
@@ -182,6 +316,9 @@ impl ParallelVisitor for Visitor<'_> {
             Err(e) => Some(error_item(self.classifier, &e)),
         };
         if let Some(item) = item {
+            if self.seen.is_some() {
+                self.listed.push(item.key.clone());
+            }
             self.batch.push(item);
             if self.batch.len() >= BATCH {
                 self.flush();
@@ -194,6 +331,10 @@ impl ParallelVisitor for Visitor<'_> {
 impl Drop for Visitor<'_> {
     fn drop(&mut self) {
         self.flush();
+        if let Some(seen) = self.seen {
+            let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+            seen.append(&mut self.listed);
+        }
     }
 }
 
