@@ -1269,7 +1269,7 @@ impl<'c, 'a> Engine<'c, 'a> {
         );
         if hit.kind == "url" || hook {
             // Only a browser has these: its console is not a server log.
-            t = t.sanitized("browser-only value", kinds::LOG);
+            t = t.sanitized(BROWSER_ONLY, kinds::LOG);
         }
         Some(Val::taint(t))
     }
@@ -1519,7 +1519,14 @@ impl<'c, 'a> Engine<'c, 'a> {
         if method == "or" && (obj_text.contains(".from(") || self.holds_query(obj_text)) {
             let a = arg_nodes[0];
             if a.kind() == "template_string" || a.kind() == "binary_expression" {
-                let v = self.eval(a);
+                let mut v = self.eval(a);
+                if v.as_taint()
+                    .is_some_and(|t| t.sanitizers.iter().any(|(n, _)| n == BROWSER_ONLY))
+                {
+                    // A filter from the page URL runs with the visitor's own rights, who
+                    // can send any filter to PostgREST anyway: only the filter is theirs.
+                    v = v.sanitize("filter run in the visitor's browser", kinds::SQL);
+                }
                 if v.is_tainted() {
                     self.sink(node, SinkKind::Sql, "supabase .or() filter", &v, a);
                 }
@@ -2499,6 +2506,9 @@ fn is_mail_call(callee: &str) -> bool {
             || l.contains("postmark"))
 }
 
+/// Sanitiser name of values only a browser has (page URL, router hooks).
+const BROWSER_ONLY: &str = "browser-only value";
+
 /// Sanitiser names of values that cannot hold CR/LF until decoded.
 const NO_CRLF_URL: &str = "URL-encoded (no CR/LF)";
 const NO_CRLF_HEADER: &str = "header value (no CR/LF)";
@@ -2777,6 +2787,29 @@ mod tests {
         assert_eq!(
             got,
             vec![(8, Provenance::Request), (13, Provenance::Validated)]
+        );
+    }
+
+    #[test]
+    fn or_filters_from_the_page_url_run_with_the_visitors_rights() {
+        let src = "export default function Tenants() {\n\
+                   \x20 const [params] = useSearchParams();\n\
+                   \x20 const term = params.get('q') || '';\n\
+                   \x20 useEffect(() => {\n\
+                   \x20   supabase.from('tenants').select('*').or(`name.ilike.%${term}%,slug.ilike.%${term}%`);\n\
+                   \x20   supabase.rpc('run_report', { sql: `select * from tenants where name like '%${term}%'` });\n\
+                   \x20 }, [term]);\n\
+                   \x20 return null;\n\
+                   }\n";
+        let got: Vec<_> = sinks("src/pages/Tenants.tsx", src)
+            .into_iter()
+            .filter(|(_, k, _)| k == "sql")
+            .map(|(l, _, p)| (l, p))
+            .collect();
+        // Raw SQL from a crafted link still runs as whoever opens it.
+        assert_eq!(
+            got,
+            vec![(5, Provenance::Sanitized), (6, Provenance::Request)]
         );
     }
 
