@@ -753,6 +753,14 @@ pub fn is_owner_field(name: &str) -> bool {
     )
 }
 
+/// A field of a loaded row that, compared with the signed-in user's id, says who the row
+/// belongs to: the usual owner fields, and any id column (`seller_id`, `hostId`,
+/// `profile.id`) since the other side of the comparison is the caller.
+pub fn is_row_owner_field(name: &str) -> bool {
+    let l = name.to_ascii_lowercase();
+    is_owner_field(name) || l == "id" || l.ends_with("_id") || name.ends_with("Id")
+}
+
 /// `if (!project || project.userId !== session.user.id) return 403`: a field of a loaded
 /// row compared with the signed-in user, where a mismatch stops the handler.
 fn owner_check(file: &JsFile<'_>, b: Node<'_>) -> bool {
@@ -774,7 +782,7 @@ fn owner_check(file: &JsFile<'_>, b: Node<'_>) -> bool {
     let owner_side = |n: Node<'_>| {
         let n = syntax::unwrap(n);
         matches!(n.kind(), "member_expression" | "subscript_expression")
-            && last_segment(file, n).is_some_and(is_owner_field)
+            && last_segment(file, n).is_some_and(is_row_owner_field)
             && !matches!(
                 provenance::of(file, n),
                 Provenance::User | Provenance::Request
@@ -810,4 +818,91 @@ fn owner_check(file: &JsFile<'_>, b: Node<'_>) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use lm_core::fact::FactData;
+    use lm_core::{FileRecord, Role};
+
+    /// Owner checks (`role_check` with role `owner`) found in `src` as the file `path`.
+    pub(crate) fn owner_checks(path: &str, src: &str) -> Vec<String> {
+        let file = FileRecord {
+            path: path.into(),
+            path_bytes: None,
+            root: ".".into(),
+            language: None,
+            size: src.len() as u64,
+            binary: false,
+            role: Role::Server,
+            role_reason: String::new(),
+        };
+        let mut out = crate::Extraction::default();
+        crate::extract_source(&file, src, &mut out);
+        out.facts
+            .iter()
+            .filter_map(|f| match &f.data {
+                FactData::RoleCheck(r) if r.role.as_deref() == Some("owner") => {
+                    Some(r.expr.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn any_id_column_compared_with_the_caller_is_an_owner_check() {
+        let src = r#"
+import { NextResponse } from "next/server";
+import { createClient } from "@/lib/supabase/server";
+import { createAdminClient } from "@/lib/supabase/admin";
+
+export async function POST(req: Request) {
+  const supabase = await createClient();
+  const { data: { user } } = await supabase.auth.getUser();
+  if (!user) return NextResponse.json({ error: "unauthorized" }, { status: 401 });
+  const { bookingId } = await req.json();
+  const admin = createAdminClient();
+  const { data: booking } = await admin.from("bookings").select("id, host_id").eq("id", bookingId).single();
+  if (!booking || booking.host_id !== user.id) {
+    return NextResponse.json({ error: "forbidden" }, { status: 403 });
+  }
+  await admin.from("bookings").update({ status: "confirmed" }).eq("id", bookingId);
+  return NextResponse.json({ ok: true });
+}
+"#;
+        assert_eq!(
+            owner_checks("app/api/bookings/confirm/route.ts", src),
+            vec!["booking.host_id !== user.id".to_string()]
+        );
+    }
+
+    #[test]
+    fn id_comparisons_that_do_not_stop_or_do_not_involve_the_caller_are_not() {
+        let src = r#"
+import { NextResponse } from "next/server";
+import { createClient } from "@/lib/supabase/server";
+import { createAdminClient } from "@/lib/supabase/admin";
+
+export async function POST(req: Request) {
+  const supabase = await createClient();
+  const { data: { user } } = await supabase.auth.getUser();
+  if (!user) return NextResponse.json({ error: "unauthorized" }, { status: 401 });
+  const { bookingId, hostId } = await req.json();
+  const admin = createAdminClient();
+  const { data: booking } = await admin.from("bookings").select("id, host_id").eq("id", bookingId).single();
+  // compared with a value the client sent
+  if (booking.host_id !== hostId) {
+    return NextResponse.json({ error: "mismatch" }, { status: 400 });
+  }
+  // compared with the caller but only logged
+  if (booking.host_id !== user.id) {
+    console.warn("confirming someone else's booking", bookingId);
+  }
+  await admin.from("bookings").update({ status: "confirmed" }).eq("id", bookingId);
+  return NextResponse.json({ ok: true });
+}
+"#;
+        assert!(owner_checks("app/api/bookings/confirm/route.ts", src).is_empty());
+    }
 }

@@ -765,7 +765,7 @@ fn owner_check(file: &PyFile<'_>, handlers: &Handlers, n: Node<'_>, operands: &[
     let owner_side = |x: Node<'_>| {
         x.kind() == "attribute"
             && x.child_by_field_name("attribute")
-                .is_some_and(|a| crate::js::auth::is_owner_field(ctx.text(a)))
+                .is_some_and(|a| crate::js::auth::is_row_owner_field(ctx.text(a)))
             && !matches!(
                 super::provenance::of(file, handlers, x),
                 Provenance::User | Provenance::Request
@@ -800,6 +800,61 @@ fn owner_check(file: &PyFile<'_>, handlers: &Handlers, n: Node<'_>, operands: &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn owner_checks(src: &str) -> Vec<String> {
+        let file = lm_core::FileRecord {
+            path: "app/routers/rentals.py".into(),
+            path_bytes: None,
+            root: ".".into(),
+            language: None,
+            size: src.len() as u64,
+            binary: false,
+            role: lm_core::Role::Server,
+            role_reason: String::new(),
+        };
+        let mut out = crate::Extraction::default();
+        crate::extract_source(&file, src, &mut out);
+        out.facts
+            .iter()
+            .filter_map(|f| match &f.data {
+                FactData::RoleCheck(r) if r.role.as_deref() == Some("owner") => {
+                    Some(r.expr.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn any_id_column_compared_with_the_caller_is_an_owner_check() {
+        let src = r#"
+from fastapi import APIRouter, Depends, HTTPException
+
+router = APIRouter()
+
+@router.post("/rentals/{rental_id}/cancel")
+def cancel_rental(rental_id: int, current_user: User = Depends(get_current_user), db: Session = Depends(get_db)):
+    rental = db.query(Rental).filter(Rental.id == rental_id).first()
+    if rental is None or rental.renter_id != current_user.id:
+        raise HTTPException(status_code=404)
+    rental.status = "cancelled"
+    db.commit()
+    return rental
+
+@router.post("/rentals/{rental_id}/note")
+def note_rental(rental_id: int, renter_id: int, current_user: User = Depends(get_current_user), db: Session = Depends(get_db)):
+    rental = db.query(Rental).filter(Rental.id == rental_id).first()
+    if rental.renter_id != renter_id:
+        raise HTTPException(status_code=400)
+    if rental.renter_id != current_user.id:
+        print("note on another renter's rental")
+    return rental
+"#;
+        assert_eq!(
+            owner_checks(src),
+            vec!["rental.renter_id != current_user.id".to_string()]
+        );
+    }
 
     #[test]
     fn names() {
