@@ -629,6 +629,7 @@ fn bola(ctx: &mut Ctx<'_>, i: usize) {
     if privileged_action(ctx, v).is_some() {
         return;
     }
+    let verified = verified_ids(ctx, v);
     let mut found: Vec<lm_core::Finding> = Vec::new();
     for (_, f, d) in v.db_accesses(ctx.ix) {
         if rls_governed(d) {
@@ -686,6 +687,13 @@ fn bola(ctx: &mut Ctx<'_>, i: usize) {
             continue;
         };
         if tied || owner_checked_after(ctx, v, f) {
+            continue;
+        }
+        // The same id already loaded a row whose owner was checked against the caller:
+        // the rows hanging off it (`listing_id = listingId`) are the caller's too.
+        if verified.iter().any(|(expr, path, scope, after)| {
+            *expr == sel.expr && *path == f.path && *scope == f.scope && f.line > *after
+        }) {
             continue;
         }
         // Admin / user-management changes are reported as missing roles.
@@ -747,6 +755,42 @@ fn bola(ctx: &mut Ctx<'_>, i: usize) {
 
 /// An enforced ownership comparison (`if item.owner_id != user.id: raise`) in the same
 /// function as the access, at or after it: the loaded row is checked before use.
+/// Request ids whose row was loaded and then checked against the caller, or looked up
+/// together with the caller's id (`.eq('offer_id', offerId).eq('buyer_id', user.id)`):
+/// the id as written, the file and scope, and the line from which it counts as checked.
+fn verified_ids<'a>(
+    ctx: &Ctx<'a>,
+    v: &RouteView<'a>,
+) -> Vec<(String, String, Option<String>, u64)> {
+    let mut out = Vec::new();
+    for (_, f, d) in v.db_accesses(ctx.ix) {
+        if d.operation != "select" {
+            continue;
+        }
+        let check = v
+            .facts(ctx.ix)
+            .filter(|(_, c)| {
+                matches!(&c.data, FactData::RoleCheck(rc)
+                    if rc.enforced && rc.role.as_deref() == Some("owner"))
+                    && c.path == f.path
+                    && c.scope == f.scope
+                    && c.line >= f.line
+            })
+            .map(|(_, c)| c.line)
+            .min();
+        let scoped = d.filters.iter().any(|x| v.user_tied(x.source, &x.expr));
+        let Some(line) = check.or(scoped.then_some(f.line)) else {
+            continue;
+        };
+        for x in &d.filters {
+            if request_like(x.source) && names::is_id_column(&x.column) {
+                out.push((x.expr.clone(), f.path.clone(), f.scope.clone(), line));
+            }
+        }
+    }
+    out
+}
+
 fn owner_checked_after(ctx: &Ctx<'_>, v: &RouteView<'_>, access: &Fact) -> bool {
     v.facts(ctx.ix).any(|(_, f)| {
         matches!(&f.data, FactData::RoleCheck(rc)

@@ -922,6 +922,48 @@ fn owner_check_after_the_fetch_clears_bola_only_when_it_stops_and_follows() {
 }
 
 #[test]
+fn rows_reached_through_an_id_already_checked_against_the_caller_are_not_bola() {
+    let del = |line: u64, table: &str, column: &str, expr: &str| {
+        (
+            line,
+            db(
+                "supabase",
+                "service_role",
+                "delete",
+                table,
+                vec![filter(column, Provenance::Request, expr)],
+            ),
+        )
+    };
+    let run = |first: Vec<DbFilter>, check: bool, later: (u64, FactData)| {
+        let mut app = project_route(first, "supabase", "service_role");
+        if check {
+            app = app.fact(owner_check(9, true));
+        }
+        app.inside(PROJECT, 3, 20, later.0, later.1).run()
+    };
+    let by_id = || vec![filter("id", Provenance::Request, "params.id")];
+    // the project's owner was checked: its tasks and the project itself may go
+    let f = run(by_id(), true, del(12, "tasks", "project_id", "params.id"));
+    assert!(!has(&f, "authz.bola"), "{:?}", rules(&f));
+    let f = run(by_id(), true, del(14, "projects", "id", "params.id"));
+    assert!(!has(&f, "authz.bola"), "{:?}", rules(&f));
+    // looked up together with the caller's id
+    let scoped = vec![
+        filter("id", Provenance::Request, "params.id"),
+        filter("owner_id", Provenance::User, "user.id"),
+    ];
+    let f = run(scoped, false, del(12, "tasks", "project_id", "params.id"));
+    assert!(!has(&f, "authz.bola"), "{:?}", rules(&f));
+    // another id from the request was never checked
+    let f = run(by_id(), true, del(12, "tasks", "id", "body.taskId"));
+    assert!(has(&f, "authz.bola"), "{:?}", rules(&f));
+    // no check at all
+    let f = run(by_id(), false, del(12, "tasks", "project_id", "params.id"));
+    assert!(has(&f, "authz.bola"), "{:?}", rules(&f));
+}
+
+#[test]
 fn owner_check_is_not_a_role() {
     let p = "app/api/admin/users/route.ts";
     let f = App::new()
