@@ -1160,6 +1160,11 @@ impl<'c, 'a> Engine<'c, 'a> {
                         }
                     }
                 }
+                if let (Some(pat), Some(with)) = (arg_nodes.first(), arg_nodes.get(1)) {
+                    if with.kind() == "string" && strips_commas(self.text(*pat), self.text(*with)) {
+                        return stringify(rv).sanitize("replace(,)", kinds::FILTER);
+                    }
+                }
                 if let Some(pat) = arg_nodes.first() {
                     let p = self.text(*pat);
                     if p.contains("\\n") || p.contains("\\r") || p.contains("\\s") {
@@ -1268,8 +1273,10 @@ impl<'c, 'a> Engine<'c, 'a> {
             Some(Seg::Name("useSearchParams" | "useParams" | "useRouter"))
         );
         if hit.kind == "url" || hook {
-            // Only a browser has these: its console is not a server log.
-            t = t.sanitized(BROWSER_ONLY, kinds::LOG);
+            // Only a browser has these: its console is not a server log, and a
+            // PostgREST filter built from them runs with the visitor's own rights (who
+            // can send any filter anyway).
+            t = t.sanitized(BROWSER_ONLY, kinds::LOG | kinds::FILTER);
         }
         Some(Val::taint(t))
     }
@@ -1520,12 +1527,16 @@ impl<'c, 'a> Engine<'c, 'a> {
             let a = arg_nodes[0];
             if a.kind() == "template_string" || a.kind() == "binary_expression" {
                 let mut v = self.eval(a);
-                if v.as_taint()
-                    .is_some_and(|t| t.sanitizers.iter().any(|(n, _)| n == BROWSER_ONLY))
-                {
-                    // A filter from the page URL runs with the visitor's own rights, who
-                    // can send any filter to PostgREST anyway: only the filter is theirs.
-                    v = v.sanitize("filter run in the visitor's browser", kinds::SQL);
+                // Sanitised for filters (commas stripped, or a browser-only value whose
+                // filter runs with the visitor's own rights).
+                let filter_safe = v.as_taint().and_then(|t| {
+                    t.sanitizers
+                        .iter()
+                        .find(|(_, m)| m & kinds::FILTER != 0)
+                        .map(|(n, _)| n.clone())
+                });
+                if let Some(name) = filter_safe {
+                    v = v.sanitize(&name, kinds::SQL);
                 }
                 if v.is_tainted() {
                     self.sink(node, SinkKind::Sql, "supabase .or() filter", &v, a);
@@ -2408,7 +2419,29 @@ fn allow_list_mask(regex: &str, replacement: &str) -> Option<u8> {
     if !has('<') && !has('>') {
         mask |= HTML;
     }
+    if !has(',') {
+        mask |= FILTER;
+    }
     Some(mask)
+}
+
+/// True when a global `replace` deletes (or replaces without one) every comma:
+/// `/[%,()]/g`, `/,/g`.
+fn strips_commas(regex: &str, replacement: &str) -> bool {
+    let Some(end) = regex.rfind('/').filter(|&i| i > 0) else {
+        return false;
+    };
+    let (body, flags) = (&regex[1..end], &regex[end + 1..]);
+    if !regex.starts_with('/') || !flags.contains('g') || unquote(replacement).contains(',') {
+        return false;
+    }
+    let body = body.strip_suffix('+').unwrap_or(body);
+    if body == "," || body == "\\," {
+        return true;
+    }
+    body.strip_prefix('[')
+        .and_then(|b| b.strip_suffix(']'))
+        .is_some_and(|class| !class.starts_with('^') && class.contains(','))
 }
 
 fn unquote(s: &str) -> &str {
@@ -2683,12 +2716,12 @@ mod tests {
         assert_eq!(allow_list_mask("/[^a-z0-9-]+/gi", "-"), Some(ALL));
         assert_eq!(allow_list_mask("/[^\\w.@+-]/g", ""), Some(ALL));
         // Keeps newlines, or the PostgREST separators, or quotes.
-        assert_eq!(allow_list_mask("/[^\\w\\s]/g", ""), Some(HTML));
+        assert_eq!(allow_list_mask("/[^\\w\\s]/g", ""), Some(HTML | FILTER));
         assert_eq!(allow_list_mask("/[^a-z0-9 ,()]/gi", ""), Some(LOG | HTML));
-        assert_eq!(allow_list_mask("/[^a-z']/g", ""), Some(LOG | HTML));
+        assert_eq!(allow_list_mask("/[^a-z']/g", ""), Some(LOG | HTML | FILTER));
         assert_eq!(allow_list_mask("/[^\\p{L}]/gu", ""), Some(0));
         // The replacement text is kept too; a non-global replace only strips once.
-        assert_eq!(allow_list_mask("/[^0-9]/g", "<br>"), Some(LOG));
+        assert_eq!(allow_list_mask("/[^0-9]/g", "<br>"), Some(LOG | FILTER));
         assert_eq!(allow_list_mask("/[^0-9]/", ""), None);
         assert_eq!(allow_list_mask("/[0-9]/g", ""), None);
     }
@@ -2810,6 +2843,38 @@ mod tests {
         assert_eq!(
             got,
             vec![(5, Provenance::Sanitized), (6, Provenance::Request)]
+        );
+    }
+
+    #[test]
+    fn stripping_commas_keeps_a_value_inside_its_filter_condition() {
+        assert!(strips_commas("/[%,()]/g", "' '"));
+        assert!(strips_commas("/,/g", "''"));
+        assert!(!strips_commas("/[%,]/", "''"));
+        assert!(!strips_commas("/[^,]/g", "''"));
+        assert!(!strips_commas("/[;]/g", "','"));
+        let src = "export async function GET(req: Request) {\n\
+                   \x20 const q = new URL(req.url).searchParams.get('q') ?? '';\n\
+                   \x20 const term = q.replace(/[%,()]/g, ' ');\n\
+                   \x20 await supabase.from('deals').select('id').or(`title.ilike.%${term}%,notes.ilike.%${term}%`);\n\
+                   \x20 const like = q.replace(/[%_]/g, (m) => `\\\\${m}`);\n\
+                   \x20 await supabase.from('deals').select('id').or(`title.ilike.%${like}%,notes.ilike.%${like}%`);\n\
+                   \x20 await pool.query(`SELECT id FROM deals WHERE title = '${term}'`);\n\
+                   \x20 return Response.json({});\n\
+                   }\n";
+        let got: Vec<_> = sinks("app/api/deals/route.ts", src)
+            .into_iter()
+            .filter(|(_, k, _)| k == "sql")
+            .map(|(l, _, p)| (l, p))
+            .collect();
+        // Raw SQL is not made safe by removing commas.
+        assert_eq!(
+            got,
+            vec![
+                (4, Provenance::Sanitized),
+                (6, Provenance::Request),
+                (7, Provenance::Request)
+            ]
         );
     }
 

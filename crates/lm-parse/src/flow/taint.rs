@@ -15,8 +15,10 @@ pub mod kinds {
     pub const TEMPLATE: u8 = 8;
     /// Redirects and outgoing fetches.
     pub const URL: u8 = 16;
+    /// PostgREST filter strings (`.or()`), whose separators are `,` and `()`.
+    pub const FILTER: u8 = 32;
     /// Every family.
-    pub const ALL: u8 = 31;
+    pub const ALL: u8 = 63;
 }
 
 /// A sink family.
