@@ -1,7 +1,8 @@
 //! The parallel directory walk (the `ignore` crate) and the `--stdin` path list, both
 //! producing batches of [`Item`]s for the writer.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::SyncSender;
@@ -109,7 +110,10 @@ pub fn walk(
     } else {
         None
     };
-    let seen = tracked.as_ref().map(|_| Mutex::new(Vec::new()));
+    let seen = tracked.as_ref().map(|_| Seen {
+        state: RandomState::new(),
+        hashes: Mutex::new(Vec::new()),
+    });
     let mut visitors = Visitors {
         classifier,
         tx: tx.clone(),
@@ -118,9 +122,15 @@ pub fn walk(
     };
     builder.build_parallel().visit(&mut visitors);
     if let (Some(tracked), Some(seen)) = (tracked, seen) {
-        let seen = seen.into_inner().unwrap_or_else(|e| e.into_inner());
         list_tracked(classifier, opts, tracked, seen, &tx, stop);
     }
+}
+
+/// The paths the walk listed, kept as hashes (no copy of each path): SipHash with a
+/// random key, so no crafted tree can make an unlisted path look listed.
+struct Seen {
+    state: RandomState,
+    hashes: Mutex<Vec<u64>>,
 }
 
 /// Lists the files git tracks under the root that the walk did not reach: a `.gitignore`
@@ -132,17 +142,21 @@ fn list_tracked(
     c: &Classifier,
     opts: &WalkOptions,
     tracked: Vec<Vec<u8>>,
-    seen: Vec<Vec<u8>>,
+    seen: Seen,
     tx: &SyncSender<Vec<Item>>,
     stop: &AtomicBool,
 ) {
-    let seen: HashSet<Vec<u8>> = seen.into_iter().collect();
+    let mut hashes = seen.hashes.into_inner().unwrap_or_else(|e| e.into_inner());
+    hashes.sort_unstable();
     let mut ignores = ToolIgnores::new(c.root());
     let mut head = vec![0u8; HEAD_SIZE];
     let mut dirs = DirCache::new();
     let mut batch = Vec::new();
     for rel in tracked {
-        if seen.contains(&rel) || !walked_path(&rel, opts.hidden) {
+        let listed = hashes
+            .binary_search(&seen.state.hash_one(rel.as_slice()))
+            .is_ok();
+        if listed || !walked_path(&rel, opts.hidden) {
             continue;
         }
         let rel = crate::classify::path_from_bytes(&rel);
@@ -239,7 +253,7 @@ struct Visitors<'s> {
     stop: &'s AtomicBool,
     /// Where the visitors leave the relative paths they listed, when tracked files are
     /// to be listed after the walk.
-    seen: Option<&'s Mutex<Vec<Vec<u8>>>>,
+    seen: Option<&'s Seen>,
 }
 
 impl<'s> ParallelVisitorBuilder<'s> for Visitors<'s> {
@@ -264,9 +278,9 @@ struct Visitor<'s> {
     batch: Vec<Item>,
     head: Vec<u8>,
     dirs: DirCache,
-    seen: Option<&'s Mutex<Vec<Vec<u8>>>>,
-    /// This visitor's listed paths, handed to `seen` when it is dropped.
-    listed: Vec<Vec<u8>>,
+    seen: Option<&'s Seen>,
+    /// The hashes of this visitor's listed paths, handed to `seen` when it is dropped.
+    listed: Vec<u64>,
 }
 
 impl Visitor<'_> {
@@ -316,8 +330,8 @@ impl ParallelVisitor for Visitor<'_> {
             Err(e) => Some(error_item(self.classifier, &e)),
         };
         if let Some(item) = item {
-            if self.seen.is_some() {
-                self.listed.push(item.key.clone());
+            if let Some(seen) = self.seen {
+                self.listed.push(seen.state.hash_one(item.key.as_slice()));
             }
             self.batch.push(item);
             if self.batch.len() >= BATCH {
@@ -332,8 +346,8 @@ impl Drop for Visitor<'_> {
     fn drop(&mut self) {
         self.flush();
         if let Some(seen) = self.seen {
-            let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
-            seen.append(&mut self.listed);
+            let mut hashes = seen.hashes.lock().unwrap_or_else(|e| e.into_inner());
+            hashes.append(&mut self.listed);
         }
     }
 }
