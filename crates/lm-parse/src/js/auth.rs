@@ -761,9 +761,9 @@ pub fn is_row_owner_field(name: &str) -> bool {
     is_owner_field(name) || l == "id" || l.ends_with("_id") || name.ends_with("Id")
 }
 
-/// `if (!project || project.userId !== session.user.id) return 403`: a field of a loaded
-/// row compared with the signed-in user, where a mismatch stops the handler.
-fn owner_check(file: &JsFile<'_>, b: Node<'_>) -> bool {
+/// `row.owner_id === user.id` (`Some(false)`) or `!==` (`Some(true)`): a field of a
+/// loaded row compared with the signed-in user.
+fn owner_comparison(file: &JsFile<'_>, b: Node<'_>) -> Option<bool> {
     let op = b
         .child_by_field_name("operator")
         .map(|o| file.text(o))
@@ -771,14 +771,10 @@ fn owner_check(file: &JsFile<'_>, b: Node<'_>) -> bool {
     let negative = match op {
         "!==" | "!=" => true,
         "===" | "==" => false,
-        _ => return false,
+        _ => return None,
     };
-    let (Some(l), Some(r)) = (
-        b.child_by_field_name("left"),
-        b.child_by_field_name("right"),
-    ) else {
-        return false;
-    };
+    let l = b.child_by_field_name("left")?;
+    let r = b.child_by_field_name("right")?;
     let owner_side = |n: Node<'_>| {
         let n = syntax::unwrap(n);
         matches!(n.kind(), "member_expression" | "subscript_expression")
@@ -789,8 +785,91 @@ fn owner_check(file: &JsFile<'_>, b: Node<'_>) -> bool {
             )
     };
     let user_side = |n: Node<'_>| provenance::of(file, n) == Provenance::User;
-    if !((owner_side(l) && user_side(r)) || (owner_side(r) && user_side(l))) {
+    ((owner_side(l) && user_side(r)) || (owner_side(r) && user_side(l))).then_some(negative)
+}
+
+/// `const isBuyer = payment.buyer_id === user.id;` followed in the same function by
+/// `if (!isBuyer && !isSeller) return 403`: the flag is an ownership check.
+fn owner_flag_checked(file: &JsFile<'_>, b: Node<'_>) -> bool {
+    let mut cur = b;
+    while let Some(p) = cur.parent() {
+        if p.kind() == "parenthesized_expression" {
+            cur = p;
+        } else {
+            break;
+        }
+    }
+    let Some(decl) = cur.parent().filter(|p| p.kind() == "variable_declarator") else {
         return false;
+    };
+    let Some(name) = decl
+        .child_by_field_name("name")
+        .filter(|n| n.kind() == "identifier")
+        .map(|n| file.text(n))
+    else {
+        return false;
+    };
+    let Some(body) = syntax::enclosing_function(b).and_then(syntax::body) else {
+        return false;
+    };
+    // `!flag`, or `!a && !b` chains where every operand is a negated name.
+    fn negated_names<'t>(file: &JsFile<'t>, n: Node<'t>, out: &mut Vec<&'t str>) -> bool {
+        let n = syntax::unwrap(n);
+        match n.kind() {
+            "unary_expression" => {
+                let op = n.child_by_field_name("operator").map(|o| file.text(o));
+                let arg = n.child_by_field_name("argument").map(syntax::unwrap);
+                match (op, arg) {
+                    (Some("!"), Some(a)) if a.kind() == "identifier" => {
+                        out.push(file.text(a));
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            "binary_expression"
+                if n.child_by_field_name("operator")
+                    .is_some_and(|o| file.text(o) == "&&") =>
+            {
+                let (Some(l), Some(r)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) else {
+                    return false;
+                };
+                negated_names(file, l, out) && negated_names(file, r, out)
+            }
+            _ => false,
+        }
+    }
+    let mut found = false;
+    syntax::descendants(body, true, |n| {
+        if found || n.kind() != "if_statement" || n.start_byte() < b.end_byte() {
+            return;
+        }
+        let Some(cond) = n.child_by_field_name("condition") else {
+            return;
+        };
+        let mut names = Vec::new();
+        if negated_names(file, cond, &mut names)
+            && names.contains(&name)
+            && n.child_by_field_name("consequence")
+                .is_some_and(|c| syntax::exits(file.src, c))
+        {
+            found = true;
+        }
+    });
+    found
+}
+
+/// `if (!project || project.userId !== session.user.id) return 403`: a field of a loaded
+/// row compared with the signed-in user, where a mismatch stops the handler.
+fn owner_check(file: &JsFile<'_>, b: Node<'_>) -> bool {
+    let Some(negative) = owner_comparison(file, b) else {
+        return false;
+    };
+    if !negative && owner_flag_checked(file, b) {
+        return true;
     }
     // The comparison is the `if` condition, or a part of it joined by `||` / `&&`.
     let mut cur = b;
@@ -875,6 +954,64 @@ export async function POST(req: Request) {
             owner_checks("app/api/bookings/confirm/route.ts", src),
             vec!["booking.host_id !== user.id".to_string()]
         );
+    }
+
+    #[test]
+    fn ownership_flags_that_stop_the_handler_are_owner_checks() {
+        let src = r#"
+import { NextResponse } from "next/server";
+import { createClient } from "@/lib/supabase/server";
+import { createAdminClient } from "@/lib/supabase/admin";
+
+export async function POST(req: Request) {
+  const supabase = await createClient();
+  const { data: { user } } = await supabase.auth.getUser();
+  if (!user) return NextResponse.json({ error: "unauthorized" }, { status: 401 });
+  const { orderId, message } = await req.json();
+  const admin = createAdminClient();
+  const { data: order } = await admin.from("orders").select("id, buyer_id, seller_id").eq("id", orderId).single();
+  if (!order) return NextResponse.json({ error: "not found" }, { status: 404 });
+  const isBuyer = order.buyer_id === user.id;
+  const isSeller = order.seller_id === user.id;
+  if (!isBuyer && !isSeller) {
+    return NextResponse.json({ error: "forbidden" }, { status: 403 });
+  }
+  await admin.from("order_messages").insert({ order_id: orderId, author_id: user.id, body: message });
+  return NextResponse.json({ ok: true });
+}
+"#;
+        assert_eq!(
+            owner_checks("app/api/orders/message/route.ts", src),
+            vec![
+                "order.buyer_id === user.id".to_string(),
+                "order.seller_id === user.id".to_string()
+            ]
+        );
+    }
+
+    #[test]
+    fn ownership_flags_that_only_pick_a_value_are_not() {
+        let src = r#"
+import { NextResponse } from "next/server";
+import { createClient } from "@/lib/supabase/server";
+import { createAdminClient } from "@/lib/supabase/admin";
+
+export async function POST(req: Request) {
+  const supabase = await createClient();
+  const { data: { user } } = await supabase.auth.getUser();
+  if (!user) return NextResponse.json({ error: "unauthorized" }, { status: 401 });
+  const { orderId } = await req.json();
+  const admin = createAdminClient();
+  const { data: order } = await admin.from("orders").select("id, buyer_id, seller_id").eq("id", orderId).single();
+  const isBuyer = order.buyer_id === user.id;
+  const counterpart = isBuyer ? order.seller_id : order.buyer_id;
+  if (!counterpart || !isBuyer) {
+    console.info("order viewed by its seller or a stranger", orderId);
+  }
+  return NextResponse.json({ order, counterpart });
+}
+"#;
+        assert!(owner_checks("app/api/orders/view/route.ts", src).is_empty());
     }
 
     #[test]
