@@ -283,21 +283,30 @@ impl FsProbe {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return Framework::Unknown;
         };
-        let mut bundle = false;
+        let (mut next_config, mut vite_config, mut bundle) = (false, false, false);
         for entry in entries.flatten() {
             let name = entry.file_name();
             let Some(name) = name.to_str() else { continue };
             if name.starts_with("next.config.") {
-                return Framework::Next;
+                next_config = true;
             }
-            if name.starts_with("vite.config.") || name == "index.html" {
+            if name.starts_with("vite.config.") {
+                vite_config = true;
+            }
+            if vite_config || name == "index.html" {
                 bundle = true;
             }
             if name == "public" && dir.join("public/index.html").is_file() {
                 bundle = true;
             }
         }
-        // `next.config.*` is optional: the dependency list says the rest.
+        // A `next.config.*` names Next.js, unless a `vite.config.*` sits beside it and
+        // the project does not depend on `next` (a Vite app with a stray Next.js config
+        // left from a migration). `next.config.*` is optional: the dependency list says
+        // the rest.
+        if next_config && !vite_config {
+            return Framework::Next;
+        }
         let deps = manifest_dependencies(&dir.join("package.json"));
         let has = |names: &[&str]| names.iter().any(|n| deps.iter().any(|d| d == n));
         if has(&["next"]) {
@@ -434,6 +443,8 @@ mod tests {
             "apps/spa/src",
             "apps/backend/src",
             "apps/tool/src",
+            "apps/hybrid/src",
+            "apps/next-vitest/app",
         ] {
             std::fs::create_dir_all(root.join(d)).unwrap();
         }
@@ -450,6 +461,16 @@ mod tests {
                 "apps/backend/package.json",
                 r#"{"dependencies":{"express":"4.19.2"}}"#,
             ),
+            // A Vite app with a Next.js config left behind, and a Next.js app whose tests
+            // run on Vite: the dependency list decides.
+            (
+                "apps/hybrid/package.json",
+                r#"{"scripts":{"dev":"vite"},"devDependencies":{"vite":"5.4.19"}}"#,
+            ),
+            (
+                "apps/next-vitest/package.json",
+                r#"{"dependencies":{"next":"15.1.0"},"devDependencies":{"vitest":"2"}}"#,
+            ),
             // Look-alike: "next" as a script name and in a value, not a dependency.
             (
                 "apps/tool/package.json",
@@ -459,6 +480,10 @@ mod tests {
         for (p, body) in manifests {
             std::fs::write(root.join(p), body).unwrap();
         }
+        for dir in ["apps/hybrid", "apps/next-vitest"] {
+            std::fs::write(root.join(dir).join("next.config.js"), "module.exports = {}").unwrap();
+            std::fs::write(root.join(dir).join("vite.config.ts"), "export default {}").unwrap();
+        }
         let probe = FsProbe::new(root.to_path_buf());
         assert_eq!(probe.framework("apps/web/app"), Framework::Next);
         assert_eq!(probe.framework("apps/admin/src"), Framework::BrowserBundle);
@@ -467,6 +492,8 @@ mod tests {
         assert_eq!(probe.framework("apps/spa/src"), Framework::BrowserBundle);
         assert_eq!(probe.framework("apps/backend/src"), Framework::NodeServer);
         assert_eq!(probe.framework("apps/tool/src"), Framework::Unknown);
+        assert_eq!(probe.framework("apps/hybrid/src"), Framework::BrowserBundle);
+        assert_eq!(probe.framework("apps/next-vitest/app"), Framework::Next);
         assert_eq!(probe.framework(""), Framework::Unknown);
     }
 

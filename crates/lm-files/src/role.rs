@@ -10,7 +10,8 @@
 //! Two things beyond the path feed the decision, both cheap:
 //!
 //! * the framework of the project the file belongs to (the nearest ancestor directory
-//!   with a `package.json`: Next.js when it holds a `next.config.*` or depends on `next`;
+//!   with a `package.json`: Next.js when it depends on `next`, or holds a `next.config.*`
+//!   and no `vite.config.*`;
 //!   a browser bundle when it holds `vite.config.*`, `index.html` or `public/index.html`
 //!   or depends on `vite` / `react-scripts`; a Node server when it depends on Express,
 //!   Fastify, Hono, Koa, NestJS or hapi), asked through [`ProjectProbe`] only by the
