@@ -27,6 +27,15 @@ static ROLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Role-check helpers (`isAdmin(user)`, `requireRole('admin')`, `hasPermission`...).
+/// Allowlists of privileged users (`ADMIN_EMAILS`, `superAdminIds`, `STAFF_USERS`):
+/// membership of the signed-in user is a role check.
+static ADMIN_LIST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(super_?)?(admin|admins|staff|moderator|moderators)_?(emails?|ids?|users?|user_?ids?|list|allowlist|whitelist)$",
+    )
+    .expect("regex compiles")
+});
+
 static ROLE_CALL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)^(is_?admin|is_?super_?admin|require_?admin|require_?role|require_?roles|check_?role|has_?role|has_?any_?role|has_?permission|check_?permission|require_?permission|ensure_?admin|assert_?admin|ensure_?role|authorize|authorize_?role|with_?admin|with_?role|admin_?only|is_?owner|check_?admin)$",
@@ -636,6 +645,12 @@ fn role_checks(file: &mut JsFile<'_>) {
                     }
                     continue;
                 }
+                if objname.is_some_and(|s| ADMIN_LIST.is_match(s))
+                    && arg0.is_some_and(|a| provenance::of(file, a) == Provenance::User)
+                {
+                    found.push((*c, Some("admin".into())));
+                    continue;
+                }
                 if objname.is_some_and(|s| ROLE_NAME.is_match(s)) {
                     let role = arg0
                         .and_then(|a| syntax::string_value(file.src, a))
@@ -954,6 +969,81 @@ export async function POST(req: Request) {
             owner_checks("app/api/bookings/confirm/route.ts", src),
             vec!["booking.host_id !== user.id".to_string()]
         );
+    }
+
+    fn role_checks(path: &str, src: &str) -> Vec<(String, bool)> {
+        let file = FileRecord {
+            path: path.into(),
+            path_bytes: None,
+            root: ".".into(),
+            language: None,
+            size: src.len() as u64,
+            binary: false,
+            role: Role::Server,
+            role_reason: String::new(),
+        };
+        let mut out = crate::Extraction::default();
+        crate::extract_source(&file, src, &mut out);
+        out.facts
+            .iter()
+            .filter_map(|f| match &f.data {
+                FactData::RoleCheck(r) if r.role.as_deref() == Some("admin") => {
+                    Some((r.expr.clone(), r.enforced))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn admin_email_allowlists_checked_against_the_caller_are_role_checks() {
+        let src = r#"
+import { NextResponse } from "next/server";
+import { createClient } from "@/lib/supabase/server";
+import { createAdminClient } from "@/lib/supabase/admin";
+
+const ADMIN_EMAILS = ["ops@example.com", "founder@example.com"];
+
+export async function POST(req: Request) {
+  const supabase = await createClient();
+  const { data: { user } } = await supabase.auth.getUser();
+  if (!user) return NextResponse.json({ error: "unauthorized" }, { status: 401 });
+  const email = user.email?.toLowerCase() ?? "";
+  if (!ADMIN_EMAILS.includes(email)) {
+    return NextResponse.json({ error: "forbidden" }, { status: 403 });
+  }
+  const { vendorId } = await req.json();
+  await createAdminClient().from("vendors").update({ approved: true }).eq("id", vendorId);
+  return NextResponse.json({ ok: true });
+}
+"#;
+        assert_eq!(
+            role_checks("app/api/admin/vendors/approve/route.ts", src),
+            vec![("ADMIN_EMAILS.includes(email)".to_string(), true)]
+        );
+    }
+
+    #[test]
+    fn admin_allowlists_asked_about_someone_else_are_not() {
+        let src = r#"
+import { NextResponse } from "next/server";
+import { createClient } from "@/lib/supabase/server";
+
+const ADMIN_EMAILS = ["ops@example.com", "founder@example.com"];
+
+export async function POST(req: Request) {
+  const supabase = await createClient();
+  const { data: { user } } = await supabase.auth.getUser();
+  if (!user) return NextResponse.json({ error: "unauthorized" }, { status: 401 });
+  const { inviteEmail } = await req.json();
+  if (ADMIN_EMAILS.includes(inviteEmail)) {
+    return NextResponse.json({ error: "that address is reserved" }, { status: 400 });
+  }
+  await supabase.from("invites").insert({ email: inviteEmail, invited_by: user.id });
+  return NextResponse.json({ ok: true });
+}
+"#;
+        assert!(role_checks("app/api/invites/route.ts", src).is_empty());
     }
 
     #[test]
