@@ -331,6 +331,16 @@ impl Index {
 /// Gives `db_access` facts whose client kind is unknown the kind of the module-level
 /// client of the same name defined elsewhere (`import { supabase } from
 /// "../_shared/client.ts"`), when every such definition agrees.
+/// The keys whose kinds all agree, with that kind.
+fn unanimous<K: std::hash::Hash + Eq>(m: HashMap<K, Vec<String>>) -> HashMap<K, String> {
+    m.into_iter()
+        .filter_map(|(key, ks)| {
+            let first = ks[0].clone();
+            ks.iter().all(|k| *k == first).then_some((key, first))
+        })
+        .collect()
+}
+
 fn resolve_client_kinds(facts: &mut [Fact]) {
     // Edge functions import from `supabase/functions/_shared`, the app from its own
     // modules: a client defined on one side never serves the other.
@@ -350,24 +360,37 @@ fn resolve_client_kinds(facts: &mut [Fact]) {
             }
         }
     }
-    let resolved: HashMap<(bool, String), String> = kinds
-        .into_iter()
-        .filter_map(|(key, ks)| {
-            let first = ks[0].clone();
-            ks.iter().all(|k| *k == first).then_some((key, first))
-        })
-        .collect();
-    if resolved.is_empty() {
+    // A helper taking the client as a parameter (`storeRows(supabase, rows)`) is handed
+    // the one its file creates: every client of that name in the file, at any scope.
+    let mut in_file: HashMap<(String, String), Vec<String>> = HashMap::new();
+    for f in facts.iter() {
+        if let FactData::DbClient(c) = &f.data {
+            if let Some(v) = c.var.as_deref() {
+                if c.client_kind != "unknown" && !c.client_kind.is_empty() {
+                    in_file
+                        .entry((f.path.clone(), v.to_string()))
+                        .or_default()
+                        .push(c.client_kind.clone());
+                }
+            }
+        }
+    }
+    let resolved: HashMap<(bool, String), String> = unanimous(kinds);
+    let same_file: HashMap<(String, String), String> = unanimous(in_file);
+    if resolved.is_empty() && same_file.is_empty() {
         return;
     }
     for f in facts.iter_mut() {
         let s = side(&f.path);
+        let path = f.path.clone();
         if let FactData::DbAccess(d) = &mut f.data {
             if d.client_kind == "unknown" || d.client_kind.is_empty() {
-                if let Some(k) = d
-                    .client_var
-                    .as_ref()
-                    .and_then(|v| resolved.get(&(s, v.clone())))
+                let Some(v) = d.client_var.clone() else {
+                    continue;
+                };
+                if let Some(k) = same_file
+                    .get(&(path, v.clone()))
+                    .or_else(|| resolved.get(&(s, v)))
                 {
                     d.client_kind = k.clone();
                 }

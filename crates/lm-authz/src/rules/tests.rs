@@ -668,6 +668,72 @@ fn open_edge_functions_forwarding_the_service_role_key_are_unauthenticated() {
     assert!(f.is_empty(), "{:?}", rules(&f));
 }
 
+#[test]
+fn helpers_handed_the_files_client_use_its_kind() {
+    let p = "supabase/functions/sync-prices/index.ts";
+    let client = |kind: &str, line: u64| {
+        at(
+            p,
+            line,
+            line,
+            Some(&scope(40, 70)),
+            FactData::DbClient(DbClient {
+                library: "supabase".into(),
+                client_kind: kind.into(),
+                var: Some("supabase".into()),
+                key_env: None,
+            }),
+        )
+    };
+    // `savePrices(supabase, rows)` defined above the handler, writing through its parameter
+    let app = |kinds: &[&str]| {
+        let mut app = App::new()
+            .function(p, "savePrices", false, 5, 20)
+            .inside(
+                p,
+                5,
+                20,
+                12,
+                FactData::DbAccess(DbAccess {
+                    library: "supabase".into(),
+                    client_kind: "unknown".into(),
+                    client_var: Some("supabase".into()),
+                    operation: "upsert".into(),
+                    table: Some("prices".into()),
+                    filters: Vec::new(),
+                    values: Vec::new(),
+                }),
+            )
+            .route_with(
+                p,
+                "supabase-edge",
+                "POST",
+                "/sync-prices",
+                40,
+                70,
+                &[],
+                &["savePrices"],
+            );
+        for (i, k) in kinds.iter().enumerate() {
+            app = app.fact(client(k, 45 + i as u64));
+        }
+        app.run()
+    };
+    let f = app(&["service_role"]);
+    let x = get(&f, "authz.service-role-edge-function");
+    assert!(x.message.contains("`prices`"), "{}", x.message);
+    // the handler's client carries the caller's JWT: RLS applies
+    let f = app(&["user"]);
+    assert!(f.is_empty(), "{:?}", rules(&f));
+    // two clients of that name with different rights: unknown which one is passed
+    let f = app(&["user", "service_role"]);
+    assert!(
+        !has(&f, "authz.service-role-edge-function"),
+        "{:?}",
+        rules(&f)
+    );
+}
+
 // ---------------------------------------------------------------- authz.missing-role
 
 #[test]
