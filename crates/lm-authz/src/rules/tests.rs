@@ -1874,6 +1874,24 @@ fn cors_reflection_credentials_and_edge_wildcards() {
         lm_core::Severity::Low
     );
     assert!(edge(false).is_empty());
+    // behind `verify_jwt` only, with no user check: the anon key already opens it to
+    // every site, the wildcard changes nothing
+    let f = App::new()
+        .module(p, 1, cors("*", false))
+        .route(p, "supabase-edge", "POST", "/get-notes", 5, 30)
+        .inside(
+            p,
+            5,
+            30,
+            12,
+            db("supabase", "user", "select", "notes", vec![]),
+        )
+        .run();
+    assert!(
+        !has(&f, "authz.cors-wildcard-edge-function"),
+        "{:?}",
+        rules(&f)
+    );
 }
 
 // ---------------------------------------------------------------- config, fingerprints
