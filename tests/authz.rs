@@ -136,6 +136,11 @@ fn without_its_middleware_the_same_route_is_reported() {
 
 /// Runs the pipeline on `nextjs-middleware` with its `middleware.ts` replaced.
 fn scan_with_next_middleware(middleware: &str) -> Vec<Value> {
+    scan_with_next_files(&[("src/middleware.ts", middleware)])
+}
+
+/// Runs the pipeline on `nextjs-middleware` with `files` (path, text) written over it.
+fn scan_with_next_files(files: &[(&str, &str)]) -> Vec<Value> {
     let dir = tempfile::tempdir().unwrap();
     let cp = std::process::Command::new("cp")
         .arg("-r")
@@ -144,10 +149,109 @@ fn scan_with_next_middleware(middleware: &str) -> Vec<Value> {
         .status()
         .unwrap();
     assert!(cp.success());
-    std::fs::write(dir.path().join("src/middleware.ts"), middleware).unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
     let out = sh(dir.path(), "lm-files . | lm-parse | lm-authz", b"");
     assert!(out.status.success());
     json_lines(&out.stdout)
+}
+
+/// Supabase's `updateSession` helper as `@supabase/ssr` guides write it: it refreshes the
+/// cookie and returns the user, and leaves the decision to its caller.
+const UPDATE_SESSION: &str = r#"import { createServerClient } from "@supabase/ssr";
+import { NextResponse, type NextRequest } from "next/server";
+
+export async function updateSession(request: NextRequest) {
+  let response = NextResponse.next({ request });
+  const supabase = createServerClient(
+    process.env.NEXT_PUBLIC_SUPABASE_URL!,
+    process.env.NEXT_PUBLIC_SUPABASE_ANON_KEY!,
+    {
+      cookies: {
+        getAll: () => request.cookies.getAll(),
+        setAll: (cookies) => {
+          response = NextResponse.next({ request });
+          cookies.forEach(({ name, value, options }) =>
+            response.cookies.set(name, value, options),
+          );
+        },
+      },
+    },
+  );
+  const {
+    data: { user },
+  } = await supabase.auth.getUser();
+  return { response, supabase, user };
+}
+"#;
+
+/// A middleware that takes the user from `updateSession`, lets the nightly sync in with a
+/// shared secret, then runs `decide`.
+fn helper_middleware(decide: &str) -> String {
+    format!(
+        r#"import {{ NextResponse, type NextRequest }} from "next/server";
+import {{ updateSession }} from "@/lib/supabase/middleware";
+
+export async function middleware(request: NextRequest) {{
+  const {{ response, user }} = await updateSession(request);
+  const path = request.nextUrl.pathname;
+
+  // The nightly sync calls in with a shared secret instead of a session.
+  const isCron =
+    path.startsWith("/api/cron/") &&
+    request.headers.get("x-cron-secret") === process.env.CRON_SECRET;
+  if (isCron || path === "/login") {{
+    return response;
+  }}
+  {decide}
+  return response;
+}}
+
+export const config = {{
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+}};
+"#
+    )
+}
+
+#[test]
+fn a_middleware_guard_on_the_helpers_user_protects_despite_a_cron_secret_check() {
+    // The cron secret comparison is a check that does not stop anything by itself; the
+    // `!user` guard further down does, so the API is protected.
+    for decide in [
+        "if (path.startsWith(\"/api/\") && !user) {\n    return NextResponse.json({ error: \"Unauthorized\" }, { status: 401 });\n  }",
+        "if (!user) {\n    const url = request.nextUrl.clone();\n    url.pathname = \"/login\";\n    return NextResponse.redirect(url);\n  }",
+    ] {
+        let recs = scan_with_next_files(&[
+            ("src/lib/supabase/middleware.ts", UPDATE_SESSION),
+            ("src/middleware.ts", &helper_middleware(decide)),
+        ]);
+        assert!(findings(&recs).is_empty(), "{decide}: {:?}", keys(&recs));
+    }
+}
+
+#[test]
+fn a_middleware_that_only_refreshes_the_helpers_session_does_not_protect() {
+    // Look-alike: the same helper and cron check, and the user only read, never required.
+    let recs = scan_with_next_files(&[
+        ("src/lib/supabase/middleware.ts", UPDATE_SESSION),
+        (
+            "src/middleware.ts",
+            &helper_middleware(
+                "if (user) {\n    response.headers.set(\"x-user-id\", user.id);\n  }",
+            ),
+        ),
+    ]);
+    assert_eq!(
+        keys(&recs),
+        set(&[(
+            "authz.unauthenticated-route",
+            "src/app/api/invoices/route.ts"
+        )])
+    );
 }
 
 /// A Supabase session middleware whose body starts with `early` (before the check) and

@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use lm_core::fact::{FactData, Middleware, Route};
+use lm_core::fact::{AuthCheck, FactData, Middleware, Route};
 use regex::Regex;
 use tree_sitter::Node;
 
@@ -593,7 +593,7 @@ fn middleware(file: &mut JsFile<'_>) {
         names.iter().any(|n| n == "clerkMiddleware") && file.src.contains("protect(");
     let redirects_to_login = file.calls.iter().any(|c| redirects_to_login_call(file, *c));
     // `if (!user) return NextResponse.redirect(...)` / `... 401` on a user from a helper.
-    let guard_at = handler.and_then(|h| {
+    let guard = handler.and_then(|h| {
         let mut found = None;
         syntax::descendants(h, false, |n| {
             if found.is_some() || n.kind() != "if_statement" {
@@ -607,12 +607,44 @@ fn middleware(file: &mut JsFile<'_>) {
                 && n.child_by_field_name("consequence")
                     .is_some_and(|c| syntax::exits(file.src, c))
             {
-                found = Some(n.start_byte());
+                found = Some(n);
             }
         });
         found
     });
-    let guards_user = guard_at.is_some();
+    let guard_at = guard.map(|g| g.start_byte());
+    let guards_user = guard.is_some();
+    // The guard is the middleware's own enforced check: other checks in its body (a
+    // shared secret that only lets a cron call skip the guard) do not make it one that
+    // lets unauthenticated requests through.
+    if let Some(g) = guard {
+        let cond = g.child_by_field_name("condition").unwrap_or(g);
+        let method = file.text(cond).trim();
+        let method = method
+            .strip_prefix('(')
+            .and_then(|m| m.strip_suffix(')'))
+            .unwrap_or(method)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let method = match method.char_indices().nth(120) {
+            Some((cut, _)) => format!("{}…", &method[..cut]),
+            None => method,
+        };
+        let user_var = NEGATED_USER
+            .captures(&method)
+            .and_then(|c| c.get(2))
+            .map(|m| m.as_str().to_string());
+        file.push(
+            g,
+            FactData::AuthCheck(AuthCheck {
+                method: format!("if ({method}) exits"),
+                provider: "custom".into(),
+                user_var,
+                enforced: true,
+            }),
+        );
+    }
     // Where the handler first checks the caller: early returns before it let requests
     // through unchecked.
     let skip_paths = handler
