@@ -332,7 +332,10 @@ mod tests {
             let e = load(&format!("[deps]\nignore = [{entry}]\n"))
                 .unwrap_err()
                 .to_string();
-            assert!(e.contains("is empty") && e.contains("[deps]"), "{entry}: {e}");
+            assert!(
+                e.contains("is empty") && e.contains("[deps]"),
+                "{entry}: {e}"
+            );
         }
         let ok = load("[deps]\nignore = [{ id = \"GHSA-1\", reason = \"server-only\" }]\n");
         assert!(ok.is_ok());
