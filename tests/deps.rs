@@ -123,3 +123,60 @@ fn malformed_input_lines_fail_unless_lenient() {
         .assert()
         .success();
 }
+
+fn advisories_in(dir: &str) -> Vec<Value> {
+    let input = format!(
+        "{}{}",
+        file_record(&format!("{dir}/package.json"), "manifest"),
+        file_record(&format!("{dir}/package-lock.json"), "lockfile")
+    );
+    let out = Command::cargo_bin("lm-deps")
+        .unwrap()
+        .env_remove("LM_OSV_DB")
+        .args([
+            "--db",
+            fixtures().join("release-lines/osv").to_str().unwrap(),
+        ])
+        .write_stdin(input)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    records(&out)
+        .into_iter()
+        .filter(|v| v["rule"] == "deps.known-advisory")
+        .collect()
+}
+
+#[test]
+fn an_advisory_fixed_per_release_line_reports_the_direct_copy_and_names_the_nested_one() {
+    // form-data@4.0.2 (direct) sits in the advisory's third `affected` block and a nested
+    // form-data@2.3.3 in its first: both are affected, the direct copy leads.
+    let found = advisories_in("release-lines/affected");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let f = &found[0];
+    assert_eq!(f["details"]["version"], "4.0.2");
+    assert_eq!(f["details"]["direct"], true);
+    assert_eq!(f["details"]["fixed"], "4.0.4");
+    assert_eq!(f["severity"], "critical");
+    let also = f["details"]["also_affected"].as_array().unwrap();
+    assert_eq!(also.len(), 1);
+    assert_eq!(also[0]["version"], "2.3.3");
+    assert_eq!(also[0]["fixed"], "2.5.4");
+    let msg = f["message"].as_str().unwrap();
+    assert!(msg.contains("form-data@4.0.2 (direct dependency)"), "{msg}");
+    assert!(msg.contains("also installs affected copy 2.3.3"), "{msg}");
+}
+
+#[test]
+fn a_direct_copy_on_a_fixed_release_line_is_not_reported() {
+    // The direct form-data@4.0.4 carries the fix; only the nested 2.3.3 copy is affected.
+    let found = advisories_in("release-lines/fixed");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let f = &found[0];
+    assert_eq!(f["details"]["version"], "2.3.3");
+    assert_eq!(f["details"]["direct"], false);
+    assert!(f["details"]["also_affected"].as_array().unwrap().is_empty());
+    assert!(!f["message"].as_str().unwrap().contains("also installs"));
+}

@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::config::{DepsConfig, IsoDate};
 use crate::model::{DepKind, Ecosystem, LockedPackage, Lockfile, Manifest, ManifestDep, Source};
-use crate::osv::{affects, Database, Match};
+use crate::osv::{affects, Database, Entry, Match};
 use crate::popular::{self, Suspicion};
 use crate::version::{satisfies, Version};
 
@@ -961,15 +961,42 @@ fn check_prisma_manifest(ctx: &mut Ctx<'_>, m: &Manifest, lock: Option<&Lockfile
 fn check_vulnerable(ctx: &mut Ctx<'_>, db: &Database, l: &Lockfile, manifest: Option<&str>) {
     let Some(eco) = l.ecosystem else { return };
     let mut seen: HashSet<(String, String, String)> = HashSet::new();
+    // Every affected copy, grouped by (package, advisory) in lockfile order: one finding
+    // per group, so a package installed at several versions is reported once, at the copy
+    // that matters most, with the other affected copies named.
+    let mut groups: Vec<Vec<(&LockedPackage, &Entry, Option<String>)>> = Vec::new();
+    let mut group_of: HashMap<(String, String), usize> = HashMap::new();
     for p in l.packages.iter().filter(|p| p.registry) {
         for e in db.lookup(eco, &p.name) {
             let adv = &e.advisory;
-            if !seen.insert((p.name.clone(), p.version.clone(), adv.id.clone())) {
+            // One advisory often lists a package in several `affected` blocks (one per
+            // release line): only a block that matches settles this version.
+            if seen.contains(&(p.name.clone(), p.version.clone(), adv.id.clone())) {
                 continue;
             }
             let Match::Affected { fixed } = affects(eco, &p.version, &e.affected) else {
                 continue;
             };
+            seen.insert((p.name.clone(), p.version.clone(), adv.id.clone()));
+            let gi = *group_of
+                .entry((p.name.clone(), adv.id.clone()))
+                .or_insert_with(|| {
+                    groups.push(Vec::new());
+                    groups.len() - 1
+                });
+            groups[gi].push((p, e, fixed));
+        }
+    }
+    for mut hits in groups {
+        // Production before dev-only, direct before transitive, then lockfile order.
+        hits.sort_by_key(|(p, _, _)| (p.dev, !p.direct, p.line));
+        let mut hits = hits.into_iter();
+        let Some((p, e, fixed)) = hits.next() else {
+            continue;
+        };
+        let others: Vec<(&LockedPackage, Option<String>)> = hits.map(|(o, _, f)| (o, f)).collect();
+        {
+            let adv = &e.advisory;
             let ids: Vec<&str> = std::iter::once(adv.id.as_str())
                 .chain(adv.aliases.iter().map(String::as_str))
                 .collect();
@@ -1007,6 +1034,22 @@ fn check_vulnerable(ctx: &mut Ctx<'_>, db: &Database, l: &Lockfile, manifest: Op
                 Some(f) => format!("upgrade to {f} or later"),
                 None => "no fixed version is published; replace the package or accept the risk in .lm.toml".into(),
             };
+            let also = if others.is_empty() {
+                String::new()
+            } else {
+                let list: Vec<String> = others
+                    .iter()
+                    .map(|(o, f)| match f {
+                        Some(f) => format!("{} at line {} (fixed in {f})", o.version, o.line),
+                        None => format!("{} at line {}", o.version, o.line),
+                    })
+                    .collect();
+                format!(
+                    " The lockfile also installs affected {} {}",
+                    if others.len() == 1 { "copy" } else { "copies" },
+                    list.join(", ")
+                ) + "."
+            };
             let summary = if adv.summary.is_empty() {
                 "known vulnerability".to_string()
             } else {
@@ -1038,7 +1081,7 @@ fn check_vulnerable(ctx: &mut Ctx<'_>, db: &Database, l: &Lockfile, manifest: Op
                 &p.name,
                 &adv.id,
                 format!(
-                    "{}@{} ({scope}) is affected by {id_text}: {summary}; {fix}.",
+                    "{}@{} ({scope}) is affected by {id_text}: {summary}; {fix}.{also}",
                     p.name, p.version
                 ),
                 json!({
@@ -1057,6 +1100,14 @@ fn check_vulnerable(ctx: &mut Ctx<'_>, db: &Database, l: &Lockfile, manifest: Op
                     "manifest": manifest,
                     "lockfile_line": p.line,
                     "expired_ignore": if expired.is_empty() { None } else { Some(expired) },
+                    "also_affected": others.iter().map(|(o, f)| json!({
+                        "version": o.version,
+                        "line": o.line,
+                        "direct": o.direct,
+                        "dev": o.dev,
+                        "fixed": f,
+                        "install_path": o.install_path,
+                    })).collect::<Vec<_>>(),
                 }),
             );
         }
