@@ -781,3 +781,56 @@ fn ownership_checked_after_the_fetch_is_not_bola() {
     assert!(b.contains("/notes/{id}"), "{b}");
     assert!(!b.contains("/items/{id}"), "{b}");
 }
+
+#[test]
+fn one_bola_finding_per_handler_and_request_id() {
+    let recs = scan("bola-grouped", "");
+    let deals = "app/api/deals/[id]/route.ts";
+    let org = "app/api/orgs/[orgId]/members/[memberId]/route.ts";
+    let bola: Vec<(String, u64)> = findings(&recs)
+        .into_iter()
+        .filter(|f| f["rule"] == "authz.bola")
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // GET and PATCH on deals are two handlers; the organization and the member are two
+    // ids of one handler; the Python ticket thread is one handler and one id.
+    assert_eq!(
+        bola,
+        [
+            ("api/main.py".to_string(), 13),
+            (deals.to_string(), 11),
+            (deals.to_string(), 35),
+            (org.to_string(), 11),
+            (org.to_string(), 19),
+        ],
+        "{bola:?}"
+    );
+    let get = findings(&recs)
+        .into_iter()
+        .find(|f| f["rule"] == "authz.bola" && f["path"] == deals && f["line"] == 11)
+        .unwrap();
+    assert_eq!(
+        get["details"]["tables"],
+        serde_json::json!(["deals", "meetings", "deal_tasks"])
+    );
+    assert_eq!(get["details"]["accesses"][2]["line"], 20);
+    let m = get["message"].as_str().unwrap();
+    assert!(m.contains("`meetings` by `deal_id` (line 16)"), "{m}");
+    // the select then the update of one deal: the update's severity
+    let patch = findings(&recs)
+        .into_iter()
+        .find(|f| f["rule"] == "authz.bola" && f["path"] == deals && f["line"] == 35)
+        .unwrap();
+    assert_eq!(patch["severity"], "high");
+    let py = message(&recs, "authz.bola", "api/main.py");
+    assert!(py.contains("`ticket_files`"), "{py}");
+    assert!(findings(&recs)
+        .into_iter()
+        .filter(|f| f["path"] == org)
+        .all(|f| f["details"].get("accesses").is_none()));
+}

@@ -13,7 +13,7 @@
 //! | `authz.unauthenticated-edge-function` | `authn.missing` | the same for a Supabase edge function with `verify_jwt = false` |
 //! | `authz.unenforced-auth-check` | `authn.missing` | a session read that does not stop anonymous callers, with queries not scoped to the user |
 //! | `authz.missing-role` | `authz.missing-role` | admin APIs (`auth.admin.*`, refunds, payouts), role/plan/credit changes from request data, deleting other users, delete-all, listing every row of a sensitive table, admin routes — with authentication but no role check |
-//! | `authz.bola` | `authz.bola` | a row selected by a request id with no owner/tenant filter on a client RLS does not govern |
+//! | `authz.bola` | `authz.bola` | a row selected by a request id with no owner/tenant filter on a client RLS does not govern; one finding per handler and request id, at its first access, naming every table the id reaches (`details.accesses`) |
 //! | `authz.owner-from-request` | `authz.bola` | a row inserted with its owner column taken from the request |
 //! | `authz.service-role-in-client` | `authz.service-role-misuse` | a service-role client created or used in browser code |
 //! | `authz.service-role-edge-function` | `authz.service-role-misuse` | an edge function behind `verify_jwt` using the service role without checking the user |

@@ -631,6 +631,7 @@ fn bola(ctx: &mut Ctx<'_>, i: usize) {
     }
     let verified = verified_ids(ctx, v);
     let mut found: Vec<lm_core::Finding> = Vec::new();
+    let mut hits: Vec<BolaHit> = Vec::new();
     for (_, f, d) in v.db_accesses(ctx.ix) {
         if rls_governed(d) {
             continue;
@@ -743,14 +744,120 @@ fn bola(ctx: &mut Ctx<'_>, i: usize) {
             "{} `{table}` where {} = {}",
             d.operation, sel.column, sel.expr
         ));
-        found.push(with_details(
-            fd,
-            &[("route", v.label.clone()), ("table", table.clone())],
-        ));
+        hits.push(BolaHit {
+            key: sel.expr.split_whitespace().collect::<String>(),
+            expr: sel.expr.clone(),
+            what: format!("{} by `{}`", access_desc(d), sel.column),
+            table: table.clone(),
+            operation: d.operation.clone(),
+            column: sel.column.clone(),
+            finding: with_details(fd, &[("route", v.label.clone()), ("table", table.clone())]),
+        });
     }
     for f in found {
         ctx.emit(f);
     }
+    for f in group_bola(hits, &ctx.seen) {
+        ctx.emit(f);
+    }
+}
+
+/// One row a handler reaches by a request id with no owner filter.
+struct BolaHit {
+    /// The request id as written, whitespace removed: what groups the hits.
+    key: String,
+    expr: String,
+    /// `reads `meetings` by `deal_id``.
+    what: String,
+    table: String,
+    operation: String,
+    column: String,
+    finding: lm_core::Finding,
+}
+
+/// Folds the hits of one handler that share a request id into one finding: the first
+/// access leads (its line, fingerprint and fix), the others are named in the message
+/// and listed in `details.accesses`, and the group takes the highest severity. Hits
+/// with different ids stay apart.
+fn group_bola(
+    hits: Vec<BolaHit>,
+    seen: &std::collections::HashSet<String>,
+) -> Vec<lm_core::Finding> {
+    let mut groups: Vec<Vec<BolaHit>> = Vec::new();
+    for h in hits {
+        match groups.iter_mut().find(|g| g[0].key == h.key) {
+            Some(g) => g.push(h),
+            None => groups.push(vec![h]),
+        }
+    }
+    let mut out = Vec::new();
+    for mut g in groups {
+        // The fingerprint of an access already reported for another handler (a shared
+        // helper, or the same query in a sibling handler of the file) is taken: the
+        // group goes under the first one still free, as that access did when each was
+        // reported on its own.
+        let Some(free) = g
+            .iter()
+            .position(|h| !seen.contains(&h.finding.fingerprint))
+        else {
+            continue;
+        };
+        let fingerprint = g[free].finding.fingerprint.clone();
+        let accesses: Vec<serde_json::Value> = g
+            .iter()
+            .map(|h| {
+                serde_json::json!({
+                    "table": h.table,
+                    "operation": h.operation,
+                    "column": h.column,
+                    "path": h.finding.path,
+                    "line": h.finding.line,
+                    "severity": h.finding.severity,
+                })
+            })
+            .collect();
+        let severity = g
+            .iter()
+            .map(|h| h.finding.severity)
+            .max()
+            .unwrap_or(Severity::Medium);
+        let mut rest = g.drain(..);
+        let Some(first) = rest.next() else {
+            continue;
+        };
+        let mut f = first.finding;
+        f.fingerprint = fingerprint;
+        let others: Vec<String> = rest
+            .map(|h| {
+                if h.finding.path == f.path {
+                    format!("{} (line {})", h.what, h.finding.line)
+                } else {
+                    format!("{} ({}:{})", h.what, h.finding.path, h.finding.line)
+                }
+            })
+            .collect();
+        if !others.is_empty() {
+            f.message = format!(
+                "{} The same id (`{}`) also {}.",
+                f.message,
+                first.expr,
+                others.join(", ")
+            );
+            f.severity = severity;
+            let mut tables: Vec<String> = Vec::new();
+            for a in &accesses {
+                let t = a["table"].as_str().unwrap_or_default().to_string();
+                if !t.is_empty() && !tables.contains(&t) {
+                    tables.push(t);
+                }
+            }
+            f.details.insert("tables".into(), serde_json::json!(tables));
+            f.details
+                .insert("accesses".into(), serde_json::Value::Array(accesses));
+        }
+        out.push(f);
+    }
+    out
 }
 
 /// An enforced ownership comparison (`if item.owner_id != user.id: raise`) in the same

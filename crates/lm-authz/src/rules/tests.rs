@@ -1029,6 +1029,124 @@ fn rows_reached_through_an_id_already_checked_against_the_caller_are_not_bola() 
     assert!(has(&f, "authz.bola"), "{:?}", rules(&f));
 }
 
+fn by(column: &str, expr: &str) -> Vec<DbFilter> {
+    vec![filter(column, Provenance::Request, expr)]
+}
+
+fn bolas(f: &[Finding]) -> Vec<&Finding> {
+    f.iter().filter(|x| x.rule == "authz.bola").collect()
+}
+
+#[test]
+fn one_handler_reading_several_tables_by_one_id_is_one_bola_finding() {
+    let p = "app/api/deals/[id]/route.ts";
+    let sr = |op: &str, table: &str, column: &str| {
+        db(
+            "supabase",
+            "service_role",
+            op,
+            table,
+            by(column, "params.id"),
+        )
+    };
+    let app = || {
+        App::new()
+            .route(p, "nextjs-app", "GET", "/api/deals/[id]", 3, 40)
+            .inside(p, 3, 40, 4, auth("supabase.auth.getUser", true))
+            .inside(p, 3, 40, 8, sr("select", "deals", "id"))
+    };
+    // the fingerprint of the first access alone, before anything else is added
+    let alone = get(&app().run(), "authz.bola").fingerprint.clone();
+    let f = app()
+        .inside(p, 3, 40, 14, sr("select", "meetings", "deal_id"))
+        .inside(p, 3, 40, 20, sr("update", "deal_notes", "deal_id"))
+        .run();
+    let b = bolas(&f);
+    assert_eq!(b.len(), 1, "{b:?}");
+    let x = b[0];
+    assert_eq!(x.line, 8);
+    assert_eq!(x.fingerprint, alone);
+    // the highest severity of the group (the update)
+    assert_eq!(x.severity, lm_core::Severity::High);
+    assert!(x.message.contains("`meetings`"), "{}", x.message);
+    assert!(
+        x.message.contains("`deal_notes` by `deal_id` (line 20)"),
+        "{}",
+        x.message
+    );
+    let acc = x.details["accesses"].as_array().unwrap();
+    let tables: Vec<&str> = acc.iter().map(|a| a["table"].as_str().unwrap()).collect();
+    assert_eq!(tables, ["deals", "meetings", "deal_notes"]);
+    assert_eq!(acc[1]["line"], 14);
+    // the same shape in a Python handler
+    let py = "api/main.py";
+    let pr = |table: &str, column: &str| {
+        db(
+            "supabase",
+            "service_role",
+            "select",
+            table,
+            by(column, "ticket_id"),
+        )
+    };
+    let f = App::new()
+        .route(py, "fastapi", "GET", "/tickets/{ticket_id}", 10, 30)
+        .inside(py, 10, 30, 11, auth("get_current_user", true))
+        .inside(py, 10, 30, 12, pr("tickets", "id"))
+        .inside(py, 10, 30, 15, pr("ticket_replies", "ticket_id"))
+        .run();
+    let b = bolas(&f);
+    assert_eq!(b.len(), 1, "{b:?}");
+    assert_eq!(b[0].line, 12);
+    assert!(
+        b[0].message.contains("`ticket_replies`"),
+        "{}",
+        b[0].message
+    );
+}
+
+#[test]
+fn separate_handlers_and_separate_ids_stay_separate_bola_findings() {
+    let p = "app/api/deals/[id]/route.ts";
+    let sr = |op: &str, table: &str, expr: &str| {
+        db("supabase", "service_role", op, table, by("id", expr))
+    };
+    // two handlers of one file, each reading by the route's id
+    let f = App::new()
+        .route(p, "nextjs-app", "GET", "/api/deals/[id]", 3, 12)
+        .inside(p, 3, 12, 4, auth("supabase.auth.getUser", true))
+        .inside(p, 3, 12, 6, sr("select", "deals", "params.id"))
+        .route(p, "nextjs-app", "DELETE", "/api/deals/[id]", 14, 24)
+        .inside(p, 14, 24, 15, auth("supabase.auth.getUser", true))
+        .inside(p, 14, 24, 17, sr("delete", "deals", "params.id"))
+        .run();
+    let b = bolas(&f);
+    assert_eq!(b.len(), 2, "{b:?}");
+    // two ids in one handler: the organization and the member are two questions
+    let q = "app/api/orgs/[orgId]/members/[memberId]/route.ts";
+    let f = App::new()
+        .route(
+            q,
+            "nextjs-app",
+            "DELETE",
+            "/api/orgs/[orgId]/members/[memberId]",
+            3,
+            20,
+        )
+        .inside(q, 3, 20, 4, auth("supabase.auth.getUser", true))
+        .inside(q, 3, 20, 6, sr("select", "organizations", "params.orgId"))
+        .inside(q, 3, 20, 9, sr("delete", "memberships", "params.memberId"))
+        .run();
+    let b = bolas(&f);
+    assert_eq!(b.len(), 2, "{b:?}");
+    assert!(
+        b.iter().all(|x| !x.details.contains_key("accesses")),
+        "{b:?}"
+    );
+    let lines: Vec<u64> = b.iter().map(|x| x.line).collect();
+    assert_eq!(lines, [6, 9]);
+}
+
 #[test]
 fn owner_check_is_not_a_role() {
     let p = "app/api/admin/users/route.ts";
