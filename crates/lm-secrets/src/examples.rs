@@ -9,6 +9,7 @@
 //! | `{{a:N}}` | letters and digits (at least one of each kind) |
 //! | `{{l:N}}` / `{{A:N}}` | lower-case / upper-case letters and digits |
 //! | `{{L:N}}` | letters only |
+//! | `{{lo:N}}` | lower-case letters only |
 //! | `{{h:N}}` / `{{H:N}}` | lower / upper hex |
 //! | `{{d:N}}` | digits |
 //! | `{{b:N}}` | base64 (`+` and `/`) |
@@ -59,6 +60,7 @@ fn set(kind: &str) -> Option<Vec<u8>> {
         "l" => cat(&[LOWER, DIGITS]),
         "A" => cat(&[UPPER, DIGITS]),
         "L" => cat(&[LOWER, UPPER]),
+        "lo" => LOWER.to_vec(),
         "h" => b"0123456789abcdef".to_vec(),
         "H" => b"0123456789ABCDEF".to_vec(),
         "d" => DIGITS.to_vec(),

@@ -117,7 +117,13 @@ const KNOWN_PUBLIC_VALUES: &[&str] = &[
 /// True for long runs of one character or of consecutive characters (`aaaaaaaa`,
 /// `1234567`), the shape of hand-typed placeholders.
 pub fn has_placeholder_run(value: &[u8]) -> bool {
-    let lower = value.to_ascii_lowercase();
+    // Spaces never occur in issued tokens; a spaced value such as `abcd efgh ijkl mnop`
+    // is judged as its letters run together.
+    let lower: Vec<u8> = value
+        .iter()
+        .filter(|c| **c != b' ')
+        .map(u8::to_ascii_lowercase)
+        .collect();
     let b = &lower[..];
     let mut same = 1;
     let mut seq = 1;
@@ -406,6 +412,14 @@ mod tests {
         assert!(shannon_entropy(b"a8Fk2Lq9Zx7Pw3Rt") > 3.5);
         assert_eq!(char_classes(b"aB3-"), 4);
         assert_eq!(char_classes(b"abc"), 1);
+    }
+
+    #[test]
+    fn spaced_alphabet_runs_are_placeholders_but_spaced_random_letters_are_not() {
+        assert!(has_placeholder_run(b"abcd efgh ijkl mnop"));
+        assert!(has_placeholder_run(b"mnop qrst"));
+        assert!(!has_placeholder_run(b"qtrv lmoa bkwe pzhd"));
+        assert!(!has_placeholder_run(b"mail relay for orders"));
     }
 
     #[test]
