@@ -334,3 +334,28 @@ fn edge_function_console_is_not_a_log_line() {
         );
     }
 }
+
+#[test]
+fn schema_catalog_reads_are_not_second_order_sql_sources() {
+    let recs = scan("py-migrations", "");
+    // Table DDL from sqlite_master / sqlite_schema and column names from
+    // information_schema are the script's own schema: rebuilding from them is quiet.
+    // Rows users saved (a report filter) still reach the SQL string, even when the same
+    // cursor read the catalog first.
+    assert_eq!(
+        keys(&recs),
+        set(&[
+            ("inject.sql", "run_saved_reports.py", 12),
+            ("inject.sql", "run_saved_reports.py", 20),
+        ])
+    );
+    for f in findings(&recs) {
+        assert!(
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("read from the database"),
+            "{f}"
+        );
+    }
+}

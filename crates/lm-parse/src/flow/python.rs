@@ -868,6 +868,11 @@ impl<'c, 'a> Engine<'c, 'a> {
     fn source(&mut self, node: Node<'a>) -> Option<Val> {
         let chain = self.chain(node)?;
         let (kind, name, origin, whole) = match_source(&chain)?;
+        if origin == Provenance::Database && self.reads_schema_catalog(node, &chain) {
+            // Table DDL or column names from `sqlite_master` / `information_schema`: the
+            // schema the script itself created, not data a user wrote.
+            return None;
+        }
         if !self.summary.active && origin == Provenance::Request {
             self.facts.input(node, kind, name.clone(), None);
         }
@@ -882,6 +887,93 @@ impl<'c, 'a> Engine<'c, 'a> {
             t = t.sanitized("percent-encoded URL", kinds::LOG);
         }
         Some(Val::taint(t))
+    }
+
+    /// True when a DB-API fetch (`cur.fetchone()`) reads the result of a query on the
+    /// schema catalog: the query is in the chain (`conn.execute("... sqlite_master
+    /// ...").fetchone()`) or is the last `cur.execute("...")` on the same cursor before it
+    /// in the enclosing function.
+    fn reads_schema_catalog(&self, node: Node<'a>, chain: &[Seg<'a>]) -> bool {
+        let n = chain.len();
+        if n < 2
+            || !matches!(
+                chain[n - 2],
+                Seg::Name("fetchone" | "fetchall" | "fetchmany")
+            )
+        {
+            return false;
+        }
+        if chain[..n - 2]
+            .iter()
+            .any(|s| matches!(s, Seg::Call(Some(q)) if names_schema_catalog(q)))
+        {
+            return true;
+        }
+        // The fetch call and its receiver (`cur` in `cur.fetchone()[0]`).
+        let mut call = node;
+        while call.kind() != "call" {
+            match call.kind() {
+                "subscript" => match call.child_by_field_name("value") {
+                    Some(v) => call = v,
+                    None => return false,
+                },
+                "await" | "parenthesized_expression" => match call.named_child(0) {
+                    Some(v) => call = v,
+                    None => return false,
+                },
+                _ => return false,
+            }
+        }
+        let Some(recv) = call
+            .child_by_field_name("function")
+            .filter(|f| f.kind() == "attribute")
+            .and_then(|f| f.child_by_field_name("object"))
+            .map(|o| self.text(o))
+        else {
+            return false;
+        };
+        let mut scope = node;
+        while let Some(p) = scope.parent() {
+            scope = p;
+            if p.kind() == "function_definition" {
+                break;
+            }
+        }
+        let mut last: Option<&'a str> = None;
+        let mut stack = vec![scope];
+        while let Some(cur) = stack.pop() {
+            if cur.start_byte() >= call.start_byte() {
+                continue;
+            }
+            if cur.kind() == "call" {
+                let f = cur.child_by_field_name("function");
+                let is_exec = f.is_some_and(|f| {
+                    f.kind() == "attribute"
+                        && f.child_by_field_name("attribute")
+                            .is_some_and(|a| self.text(a) == "execute")
+                        && f.child_by_field_name("object")
+                            .is_some_and(|o| self.text(o) == recv)
+                });
+                if is_exec && cur.end_byte() <= call.start_byte() {
+                    let q = cur
+                        .child_by_field_name("arguments")
+                        .and_then(|a| a.named_child(0))
+                        .map(|a| self.text(a));
+                    // Children are pushed in reverse, so calls pop in source order.
+                    last = Some(q.unwrap_or(""));
+                }
+            }
+            let mut w = cur.walk();
+            let kids: Vec<Node<'a>> = cur.named_children(&mut w).collect();
+            stack.extend(kids.into_iter().rev());
+        }
+        last.is_some_and(|q| {
+            (q.starts_with('"')
+                || q.starts_with('\'')
+                || q.starts_with("f\"")
+                || q.starts_with("f'"))
+                && names_schema_catalog(q)
+        })
     }
 
     fn chain(&self, node: Node<'a>) -> Option<Vec<Seg<'a>>> {
@@ -1217,6 +1309,26 @@ fn match_source(chain: &[Seg<'_>]) -> Option<(&'static str, Option<String>, Prov
         }
     }
     None
+}
+
+/// True when a query reads the schema catalog (table DDL, column lists), not user data.
+fn names_schema_catalog(q: &str) -> bool {
+    let l = q.to_ascii_lowercase();
+    [
+        "sqlite_master",
+        "sqlite_schema",
+        "sqlite_temp_master",
+        "information_schema.",
+        "pg_catalog.",
+        "pg_tables",
+        "pg_indexes",
+        "pg_class",
+        "pg_attribute",
+        "pragma table_info",
+        "pragma index_list",
+    ]
+    .iter()
+    .any(|c| l.contains(c))
 }
 
 fn param_parts(p: Node<'_>) -> (Option<Node<'_>>, Option<Node<'_>>, Option<Node<'_>>) {
