@@ -94,6 +94,38 @@ fn write(root: &Path, rel: &str, body: &str) {
     fs::write(p, body).unwrap();
 }
 
+/// A git repository made for a test, run with an empty configuration of its own (never
+/// the machine's, and never /dev/null, which is a plain file on some hosts).
+struct Git<'a> {
+    root: &'a Path,
+    config: tempfile::NamedTempFile,
+}
+
+impl<'a> Git<'a> {
+    /// `git init` in `root`; `None` when git is not installed.
+    fn init(root: &'a Path) -> Option<Self> {
+        let git = Git {
+            root,
+            config: tempfile::NamedTempFile::new().unwrap(),
+        };
+        git.try_run(&["init", "-q"]).ok()?;
+        Some(git)
+    }
+
+    fn try_run(&self, args: &[&str]) -> std::io::Result<std::process::Output> {
+        Command::new("git")
+            .args(args)
+            .current_dir(self.root)
+            .env("GIT_CONFIG_GLOBAL", self.config.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        self.try_run(args).unwrap()
+    }
+}
+
 #[test]
 fn honours_gitignore_ignore_and_lmignore_outside_git() {
     let dir = tempfile::tempdir().unwrap();
@@ -506,22 +538,12 @@ fn git_ls_files_pipes_into_stdin_mode() {
         "create table t (id int);\n",
     );
     write(root, "untracked.ts", "export {};\n");
-    // An empty global config of our own: /dev/null is a plain file on some hosts.
-    let no_config = tempfile::NamedTempFile::new().unwrap();
-    let git = |args: &[&str]| {
-        Command::new("git")
-            .args(args)
-            .current_dir(root)
-            .env("GIT_CONFIG_GLOBAL", no_config.path())
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-    };
-    if git(&["init", "-q"]).is_err() {
+    let Some(git) = Git::init(root) else {
         eprintln!("skipping: git is not installed");
         return;
-    }
-    git(&["add", "src/App.tsx", "supabase/migrations/1_init.sql"]).unwrap();
-    let listed = git(&["ls-files", "-z"]).unwrap();
+    };
+    git.run(&["add", "src/App.tsx", "supabase/migrations/1_init.sql"]);
+    let listed = git.run(&["ls-files", "-z"]);
     assert!(listed.status.success());
     let r = run_in(root, &["--stdin", "-0", "--sort"], Some(&listed.stdout));
     assert_eq!(r.code, Some(0), "{}", r.stderr);
@@ -557,20 +579,11 @@ fn committed_files_a_gitignore_matches_are_still_listed() {
     // Ignored and never committed: stays out.
     write(root, ".env.local", "X=1\n");
     write(root, "tsconfig.json", "{}\n");
-    let no_config = tempfile::NamedTempFile::new().unwrap();
-    let git = |args: &[&str]| {
-        Command::new("git")
-            .args(args)
-            .current_dir(root)
-            .env("GIT_CONFIG_GLOBAL", no_config.path())
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-    };
-    if git(&["init", "-q"]).is_err() {
+    let Some(git) = Git::init(root) else {
         eprintln!("skipping: git is not installed");
         return;
-    }
-    let add = git(&[
+    };
+    let add = git.run(&[
         "add",
         "-f",
         ".gitignore",
@@ -581,8 +594,7 @@ fn committed_files_a_gitignore_matches_are_still_listed() {
         "dist/assets/index.js",
         "fixtures/keys.json",
         ".vscode/settings.json",
-    ])
-    .unwrap();
+    ]);
     assert!(add.status.success(), "{add:?}");
 
     let r = run(root, &[]);
