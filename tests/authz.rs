@@ -834,3 +834,25 @@ fn one_bola_finding_per_handler_and_request_id() {
         .filter(|f| f["path"] == org)
         .all(|f| f["details"].get("accesses").is_none()));
 }
+
+#[test]
+fn handlers_refusing_the_callers_own_row_read_other_rows_by_design() {
+    let recs = scan("own-row-refused", "");
+    // Buying or making an offer on someone else's listing reads it by id on purpose
+    // (Next.js and FastAPI); refusing to remove yourself does not make deleting any
+    // other member safe.
+    assert_eq!(
+        keys(&recs),
+        set(&[(
+            "authz.bola",
+            "app/api/teams/[teamId]/members/[memberId]/route.ts"
+        )])
+    );
+    let b = find(
+        &recs,
+        "authz.bola",
+        "app/api/teams/[teamId]/members/[memberId]/route.ts",
+    );
+    assert_eq!(b["line"], 20);
+    assert_eq!(b["severity"], "high");
+}

@@ -760,8 +760,10 @@ pub fn view<'a>(
                     v.user_vars.push(u.clone());
                 }
             }
-            // An ownership comparison is not a role: the bola rule reads it.
-            FactData::RoleCheck(rc) if rc.role.as_deref() == Some("owner") => {}
+            // An ownership comparison is not a role: the bola rule reads it (`owner`, and
+            // `not-owner` for a handler refusing the caller's own row).
+            FactData::RoleCheck(rc)
+                if matches!(rc.role.as_deref(), Some("owner" | "not-owner")) => {}
             FactData::RoleCheck(rc) if v.role.is_none() || rc.enforced => {
                 v.role = Some(format!("`{}`", rc.expr));
             }

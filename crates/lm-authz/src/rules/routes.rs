@@ -898,10 +898,16 @@ fn verified_ids<'a>(
     out
 }
 
+/// A check refusing the caller's own row (`if (listing.seller_id === user.id) return
+/// 400`) says the handler reads other users' rows by design (buying, messaging, following
+/// them): it clears reads at or before it, never a write (a "you cannot remove yourself"
+/// guard before deleting any member by id).
 fn owner_checked_after(ctx: &Ctx<'_>, v: &RouteView<'_>, access: &Fact) -> bool {
+    let read = matches!(&access.data, FactData::DbAccess(d) if d.operation == "select");
     v.facts(ctx.ix).any(|(_, f)| {
         matches!(&f.data, FactData::RoleCheck(rc)
-            if rc.enforced && rc.role.as_deref() == Some("owner"))
+            if rc.enforced && (rc.role.as_deref() == Some("owner")
+                || read && rc.role.as_deref() == Some("not-owner")))
             && f.path == access.path
             && f.scope == access.scope
             && f.line >= access.line

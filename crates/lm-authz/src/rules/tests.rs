@@ -1148,6 +1148,49 @@ fn separate_handlers_and_separate_ids_stay_separate_bola_findings() {
 }
 
 #[test]
+fn refusing_the_callers_own_row_clears_reads_by_id_never_writes() {
+    let p = "app/api/listings/buy/route.ts";
+    let refuse = at(
+        p,
+        12,
+        12,
+        Some(&scope(3, 30)),
+        FactData::RoleCheck(RoleCheck {
+            expr: "listing.seller_id === user.id".into(),
+            role: Some("not-owner".into()),
+            enforced: true,
+        }),
+    );
+    let app = |op: &str| {
+        App::new()
+            .route(p, "nextjs-app", "POST", "/api/listings/buy", 3, 30)
+            .inside(p, 3, 30, 4, auth("supabase.auth.getUser", true))
+            .inside(
+                p,
+                3,
+                30,
+                8,
+                db(
+                    "supabase",
+                    "service_role",
+                    op,
+                    "listings",
+                    by("id", "listingId"),
+                ),
+            )
+    };
+    // buying someone else's listing is the point of the route, and it is not a role
+    let f = app("select").fact(refuse.clone()).run();
+    assert!(!has(&f, "authz.bola"), "{:?}", rules(&f));
+    assert!(!has(&f, "authz.missing-role"), "{:?}", rules(&f));
+    // without the refusal the read is still reported
+    assert!(has(&app("select").run(), "authz.bola"));
+    // "you cannot remove yourself" before deleting any row by id is no ownership check
+    let f = app("delete").fact(refuse).run();
+    assert!(has(&f, "authz.bola"), "{:?}", rules(&f));
+}
+
+#[test]
 fn owner_check_is_not_a_role() {
     let p = "app/api/admin/users/route.ts";
     let f = App::new()

@@ -717,19 +717,18 @@ fn role_checks(file: &mut JsFile<'_>) {
     }
     found.sort_by_key(|(n, _)| n.start_byte());
     found.dedup_by_key(|(n, _)| n.start_byte());
-    let owner_checks: Vec<Node<'_>> = file
+    let owner_checks: Vec<(Node<'_>, &str)> = file
         .binaries
         .iter()
-        .copied()
-        .filter(|b| owner_check(file, *b))
+        .filter_map(|b| owner_check(file, *b).map(|k| (*b, k)))
         .collect();
-    for n in owner_checks {
+    for (n, kind) in owner_checks {
         let expr = file.short(n, 100);
         file.push(
             n,
             FactData::RoleCheck(RoleCheck {
                 expr,
-                role: Some("owner".into()),
+                role: Some(kind.into()),
                 enforced: true,
             }),
         );
@@ -878,13 +877,13 @@ fn owner_flag_checked(file: &JsFile<'_>, b: Node<'_>) -> bool {
 }
 
 /// `if (!project || project.userId !== session.user.id) return 403`: a field of a loaded
-/// row compared with the signed-in user, where a mismatch stops the handler.
-fn owner_check(file: &JsFile<'_>, b: Node<'_>) -> bool {
-    let Some(negative) = owner_comparison(file, b) else {
-        return false;
-    };
+/// row compared with the signed-in user, where a mismatch stops the handler (`owner`);
+/// `if (listing.seller_id === user.id) return 400` refuses the caller's own row, so the
+/// route acts on other users' rows by design (`not-owner`).
+fn owner_check(file: &JsFile<'_>, b: Node<'_>) -> Option<&'static str> {
+    let negative = owner_comparison(file, b)?;
     if !negative && owner_flag_checked(file, b) {
-        return true;
+        return Some("owner");
     }
     // The comparison is the `if` condition, or a part of it joined by `||` / `&&`.
     let mut cur = b;
@@ -899,19 +898,51 @@ fn owner_check(file: &JsFile<'_>, b: Node<'_>) -> bool {
             }
             "if_statement" => {
                 if p.child_by_field_name("condition") != Some(cur) {
-                    return false;
+                    return None;
                 }
-                let branch = if negative {
-                    p.child_by_field_name("consequence")
-                } else {
-                    p.child_by_field_name("alternative")
-                };
-                return branch.is_some_and(|x| syntax::exits(file.src, x));
+                let consequence = p.child_by_field_name("consequence");
+                if negative {
+                    return consequence
+                        .is_some_and(|x| syntax::exits(file.src, x))
+                        .then_some("owner");
+                }
+                if p.child_by_field_name("alternative")
+                    .is_some_and(|x| syntax::exits(file.src, x))
+                {
+                    return Some("owner");
+                }
+                return consequence
+                    .is_some_and(|x| refuses(file, x))
+                    .then_some("not-owner");
             }
-            _ => return false,
+            _ => return None,
         }
     }
-    false
+    None
+}
+
+/// True when a block refuses the request: it throws, calls `notFound()` / `forbidden()`
+/// / `unauthorized()`, or answers with a 4xx status.
+fn refuses(file: &JsFile<'_>, block: Node<'_>) -> bool {
+    let mut found = false;
+    syntax::descendants(block, true, |n| {
+        found = found
+            || match n.kind() {
+                "throw_statement" => true,
+                "number" => file
+                    .text(n)
+                    .parse::<u32>()
+                    .is_ok_and(|c| (400..500).contains(&c)),
+                "call_expression" => syntax::callee(n).is_some_and(|c| {
+                    matches!(
+                        syntax::last_name(file.src, c),
+                        "notFound" | "forbidden" | "unauthorized"
+                    )
+                }),
+                _ => false,
+            };
+    });
+    found
 }
 
 #[cfg(test)]
@@ -1131,5 +1162,85 @@ export async function POST(req: Request) {
 }
 "#;
         assert!(owner_checks("app/api/bookings/confirm/route.ts", src).is_empty());
+    }
+
+    fn kinds(path: &str, src: &str) -> Vec<(String, String)> {
+        let file = FileRecord {
+            path: path.into(),
+            path_bytes: None,
+            root: ".".into(),
+            language: None,
+            size: src.len() as u64,
+            binary: false,
+            role: Role::Server,
+            role_reason: String::new(),
+        };
+        let mut out = crate::Extraction::default();
+        crate::extract_source(&file, src, &mut out);
+        out.facts
+            .iter()
+            .filter_map(|f| match &f.data {
+                FactData::RoleCheck(r) => {
+                    Some((r.expr.clone(), r.role.clone().unwrap_or_default()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn refusing_the_callers_own_row_is_a_not_owner_check() {
+        let src = r#"
+import { NextResponse } from "next/server";
+import { createClient } from "@/lib/supabase/server";
+import { createAdminClient } from "@/lib/supabase/admin";
+
+export async function POST(req: Request) {
+  const supabase = await createClient();
+  const { data: { user } } = await supabase.auth.getUser();
+  if (!user) return NextResponse.json({ error: "unauthorized" }, { status: 401 });
+  const { gigId } = await req.json();
+  const admin = createAdminClient();
+  const { data: gig } = await admin.from("gigs").select("id, freelancer_id, rate").eq("id", gigId).single();
+  if (!gig || gig.freelancer_id === user.id) {
+    return NextResponse.json({ error: "you cannot hire yourself" }, { status: 400 });
+  }
+  await admin.from("hires").insert({ gig_id: gigId, client_id: user.id, rate: gig.rate });
+  return NextResponse.json({ ok: true });
+}
+"#;
+        assert_eq!(
+            kinds("app/api/gigs/hire/route.ts", src),
+            vec![(
+                "gig.freelancer_id === user.id".to_string(),
+                "not-owner".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn serving_the_callers_own_row_first_is_not_a_not_owner_check() {
+        let src = r#"
+import { NextResponse } from "next/server";
+import { createClient } from "@/lib/supabase/server";
+import { createAdminClient } from "@/lib/supabase/admin";
+
+export async function GET(req: Request, { params }: { params: { id: string } }) {
+  const supabase = await createClient();
+  const { data: { user } } = await supabase.auth.getUser();
+  if (!user) return NextResponse.json({ error: "unauthorized" }, { status: 401 });
+  const admin = createAdminClient();
+  const { data: draft } = await admin.from("drafts").select("*").eq("id", params.id).single();
+  if (draft.author_id === user.id) {
+    return NextResponse.json({ draft, editable: true });
+  }
+  let shared = false;
+  if (draft.reviewer_id === user.id) {
+    shared = true;
+  }
+  return NextResponse.json({ draft, editable: false, shared });
+}
+"#;
+        assert!(kinds("app/api/drafts/[id]/route.ts", src).is_empty());
     }
 }

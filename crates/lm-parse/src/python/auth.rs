@@ -701,12 +701,12 @@ fn comparison(file: &PyFile<'_>, handlers: &Handlers, n: Node<'_>, out: &mut Ext
         })
     });
     let roleish = roleish && !chat_role && !from_request(file, handlers, n);
-    if owner_check(file, handlers, n, &operands) {
+    if let Some(kind) = owner_check(file, handlers, n, &operands) {
         out.facts.push(ctx.fact(
             n,
             FactData::RoleCheck(RoleCheck {
                 expr: ctx.short(n, 80),
-                role: Some("owner".into()),
+                role: Some(kind.into()),
                 enforced: true,
             }),
         ));
@@ -751,21 +751,37 @@ fn comparison(file: &PyFile<'_>, handlers: &Handlers, n: Node<'_>, out: &mut Ext
 
 /// `if item.owner_id != current_user.id: raise HTTPException(403)`: a field of a loaded
 /// row compared with the signed-in user, where a mismatch stops the handler.
-fn owner_check(file: &PyFile<'_>, handlers: &Handlers, n: Node<'_>, operands: &[Node<'_>]) -> bool {
+/// `owner` for `if row.owner_id != user.id: raise` (a mismatch stops the handler);
+/// `not-owner` for `if listing.seller_id == user.id: raise HTTPException(400)` (the
+/// caller's own row is refused: the route acts on other users' rows by design).
+fn owner_check(
+    file: &PyFile<'_>,
+    handlers: &Handlers,
+    n: Node<'_>,
+    operands: &[Node<'_>],
+) -> Option<&'static str> {
     let ctx = file.ctx;
     let [l, r] = operands else {
-        return false;
+        return None;
     };
     let op = n.child(1).map(|o| o.kind()).unwrap_or("");
     let negative = match op {
         "!=" | "is not" => true,
         "==" => false,
-        _ => return false,
+        _ => return None,
     };
+    // `item.owner_id`, or `item.data["owner_id"]` on a row returned as a dict.
     let owner_side = |x: Node<'_>| {
-        x.kind() == "attribute"
-            && x.child_by_field_name("attribute")
-                .is_some_and(|a| crate::js::auth::is_row_owner_field(ctx.text(a)))
+        let field = match x.kind() {
+            "attribute" => x
+                .child_by_field_name("attribute")
+                .map(|a| ctx.text(a).to_string()),
+            "subscript" => x
+                .child_by_field_name("subscript")
+                .and_then(|k| string_value(ctx, k)),
+            _ => None,
+        };
+        field.is_some_and(|f| crate::js::auth::is_row_owner_field(&f))
             && !matches!(
                 super::provenance::of(file, handlers, x),
                 Provenance::User | Provenance::Request
@@ -773,7 +789,7 @@ fn owner_check(file: &PyFile<'_>, handlers: &Handlers, n: Node<'_>, operands: &[
     };
     let user_side = |x: Node<'_>| super::provenance::of(file, handlers, x) == Provenance::User;
     if !((owner_side(*l) && user_side(*r)) || (owner_side(*r) && user_side(*l))) {
-        return false;
+        return None;
     }
     // The comparison is the `if` condition, or a part of it joined by `and` / `or`.
     let mut cur = n;
@@ -782,17 +798,58 @@ fn owner_check(file: &PyFile<'_>, handlers: &Handlers, n: Node<'_>, operands: &[
             "parenthesized_expression" | "boolean_operator" => cur = p,
             "if_statement" | "elif_clause" => {
                 if p.child_by_field_name("condition") != Some(cur) {
-                    return false;
+                    return None;
                 }
-                let branch = if negative {
-                    p.child_by_field_name("consequence")
-                } else {
-                    p.child_by_field_name("alternative")
-                };
-                return branch.is_some_and(|b| stops(ctx, b));
+                let consequence = p.child_by_field_name("consequence");
+                if negative {
+                    return consequence
+                        .is_some_and(|b| stops(ctx, b))
+                        .then_some("owner");
+                }
+                if p.child_by_field_name("alternative")
+                    .is_some_and(|b| stops(ctx, b))
+                {
+                    return Some("owner");
+                }
+                return consequence
+                    .is_some_and(|b| refuses(ctx, b))
+                    .then_some("not-owner");
             }
-            _ => return false,
+            _ => return None,
         }
+    }
+    None
+}
+
+/// True when a block refuses the request: it raises, aborts, or returns a 4xx status.
+fn refuses(ctx: &crate::ctx::Ctx<'_>, block: Node<'_>) -> bool {
+    let mut stack = vec![block];
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "raise_statement" => return true,
+            "function_definition" | "class_definition" | "lambda" => continue,
+            "integer"
+                if ctx
+                    .text(n)
+                    .parse::<u32>()
+                    .is_ok_and(|c| (400..500).contains(&c)) =>
+            {
+                return true
+            }
+            "attribute" if ctx.text(n).contains("HTTP_4") => return true,
+            "call" => {
+                let callee = n
+                    .child_by_field_name("function")
+                    .map(|f| ctx.text(f))
+                    .unwrap_or("");
+                if last_segment(callee) == "abort" {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
     }
     false
 }
@@ -853,6 +910,87 @@ def note_rental(rental_id: int, renter_id: int, current_user: User = Depends(get
         assert_eq!(
             owner_checks(src),
             vec!["rental.renter_id != current_user.id".to_string()]
+        );
+    }
+
+    fn not_owner_checks(src: &str) -> Vec<String> {
+        let file = lm_core::FileRecord {
+            path: "app/routers/swaps.py".into(),
+            path_bytes: None,
+            root: ".".into(),
+            language: None,
+            size: src.len() as u64,
+            binary: false,
+            role: lm_core::Role::Server,
+            role_reason: String::new(),
+        };
+        let mut out = crate::Extraction::default();
+        crate::extract_source(&file, src, &mut out);
+        out.facts
+            .iter()
+            .filter_map(|f| match &f.data {
+                FactData::RoleCheck(r) if r.role.as_deref() == Some("not-owner") => {
+                    Some(r.expr.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn refusing_the_callers_own_row_is_a_not_owner_check() {
+        let src = r#"
+from fastapi import APIRouter, Depends, HTTPException, status
+
+router = APIRouter()
+
+@router.post("/swaps/{item_id}/request")
+def request_swap(item_id: int, current_user: User = Depends(get_current_user), db: Session = Depends(get_db)):
+    item = db.query(Item).filter(Item.id == item_id).first()
+    if item is None or item.owner_id == current_user.id:
+        raise HTTPException(status_code=status.HTTP_400_BAD_REQUEST)
+    swap = SwapRequest(item_id=item.id, requester_id=current_user.id)
+    db.add(swap)
+    db.commit()
+    return swap
+
+@router.get("/swaps/{item_id}")
+def view_item(item_id: int, current_user: User = Depends(get_current_user), db: Session = Depends(get_db)):
+    item = db.query(Item).filter(Item.id == item_id).first()
+    if item.owner_id == current_user.id:
+        return {"item": item, "mine": True}
+    return {"item": item, "mine": False}
+"#;
+        assert_eq!(
+            not_owner_checks(src),
+            vec!["item.owner_id == current_user.id".to_string()]
+        );
+    }
+
+    #[test]
+    fn owner_fields_of_rows_returned_as_dicts_are_compared_too() {
+        let src = r#"
+from fastapi import APIRouter, Depends, HTTPException, Request
+
+router = APIRouter()
+
+@router.delete("/notes/{note_id}")
+def delete_note(note_id: str, user=Depends(get_current_user)):
+    note = admin.table("notes").select("*").eq("id", note_id).single().execute()
+    if note.data["author_id"] != user.id:
+        raise HTTPException(status_code=403)
+    admin.table("notes").delete().eq("id", note_id).execute()
+
+@router.post("/notes/share")
+async def share_note(request: Request, user=Depends(get_current_user)):
+    body = await request.json()
+    if body["owner_id"] != user.id:
+        raise HTTPException(status_code=400)
+    return body
+"#;
+        assert_eq!(
+            owner_checks(src),
+            vec!["note.data[\"author_id\"] != user.id".to_string()]
         );
     }
 
