@@ -618,27 +618,25 @@ fn middleware(file: &mut JsFile<'_>) {
     // shared secret that only lets a cron call skip the guard) do not make it one that
     // lets unauthenticated requests through.
     if let Some(g) = guard {
-        let cond = g.child_by_field_name("condition").unwrap_or(g);
-        let method = file.text(cond).trim();
-        let method = method
-            .strip_prefix('(')
-            .and_then(|m| m.strip_suffix(')'))
-            .unwrap_or(method)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let method = match method.char_indices().nth(120) {
-            Some((cut, _)) => format!("{}…", &method[..cut]),
-            None => method,
-        };
-        let user_var = NEGATED_USER
-            .captures(&method)
+        // Only the negated name goes into the record, never the rest of the condition,
+        // which may compare against a literal secret.
+        let cond = g
+            .child_by_field_name("condition")
+            .map(|c| file.text(c))
+            .unwrap_or("");
+        let negated = NEGATED_USER.captures(cond);
+        let negation = negated
+            .as_ref()
+            .and_then(|c| c.get(0))
+            .map_or("!user", |m| m.as_str());
+        let negation: String = negation.split_whitespace().collect();
+        let user_var = negated
             .and_then(|c| c.get(2))
             .map(|m| m.as_str().to_string());
         file.push(
             g,
             FactData::AuthCheck(AuthCheck {
-                method: format!("if ({method}) exits"),
+                method: format!("if ({negation}) exits"),
                 provider: "custom".into(),
                 user_var,
                 enforced: true,
