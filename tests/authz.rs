@@ -856,3 +856,23 @@ fn handlers_refusing_the_callers_own_row_read_other_rows_by_design() {
     assert_eq!(b["line"], 20);
     assert_eq!(b["severity"], "high");
 }
+
+#[test]
+fn a_rows_tenant_checked_against_the_callers_profile_is_not_bola() {
+    let recs = scan("tenant-check", "");
+    let k = keys(&recs);
+    // export-report loads the caller's profile by `user.id` and stops on another
+    // organization's report; share-report compares the report with a colleague the
+    // request names.
+    assert!(
+        !k.iter()
+            .any(|(_, p)| p == "supabase/functions/export-report/index.ts"),
+        "{k:?}"
+    );
+    let m = message(
+        &recs,
+        "authz.bola",
+        "supabase/functions/share-report/index.ts",
+    );
+    assert!(m.contains("`reports` by `reportId`"), "{m}");
+}

@@ -799,7 +799,45 @@ fn owner_comparison(file: &JsFile<'_>, b: Node<'_>) -> Option<bool> {
             )
     };
     let user_side = |n: Node<'_>| provenance::of(file, n) == Provenance::User;
-    ((owner_side(l) && user_side(r)) || (owner_side(r) && user_side(l))).then_some(negative)
+    let caller = |n: Node<'_>| caller_row_field(file, n);
+    let direct = (owner_side(l) && user_side(r)) || (owner_side(r) && user_side(l));
+    // `profile.organization_id !== connection.organization_id`, the profile loaded by
+    // the caller's id: the row's tenant compared with the caller's.
+    let tenant =
+        (owner_side(l) && !caller(l) && caller(r)) || (owner_side(r) && !caller(r) && caller(l));
+    (direct || tenant).then_some(negative)
+}
+
+/// `profile.organization_id` where `profile` was loaded by the signed-in user's id
+/// (`.from('profiles').select('organization_id').eq('id', user.id)`): the caller's own
+/// owner or tenant field.
+fn caller_row_field(file: &JsFile<'_>, n: Node<'_>) -> bool {
+    let n = syntax::unwrap(n);
+    if n.kind() != "member_expression" || !last_segment(file, n).is_some_and(is_owner_field) {
+        return false;
+    }
+    let mut root = n;
+    while let Some(o) = root.child_by_field_name("object") {
+        root = syntax::unwrap(o);
+    }
+    if root.kind() != "identifier" {
+        return false;
+    }
+    let Some(provenance::Binding::Value(v)) = provenance::binding(file, file.text(root), n) else {
+        return false;
+    };
+    let mut found = false;
+    syntax::descendants(v, true, |c| {
+        if found || c.kind() != "call_expression" {
+            return;
+        }
+        found = syntax::callee(c).is_some_and(|cl| {
+            syntax::last_name(file.src, cl) == "eq"
+                && syntax::callee_text(file.src, cl).contains(".from(")
+        }) && syntax::arg(c, 1)
+            .is_some_and(|a| provenance::of(file, a) == Provenance::User);
+    });
+    found
 }
 
 /// `const isBuyer = payment.buyer_id === user.id;` followed in the same function by
@@ -1242,5 +1280,35 @@ export async function GET(req: Request, { params }: { params: { id: string } }) 
 }
 "#;
         assert!(kinds("app/api/drafts/[id]/route.ts", src).is_empty());
+    }
+
+    #[test]
+    fn a_rows_tenant_compared_with_the_callers_profile_is_an_owner_check() {
+        let src = r#"
+import { createClient } from "npm:@supabase/supabase-js@2";
+
+Deno.serve(async (req) => {
+  const admin = createClient(Deno.env.get("SUPABASE_URL")!, Deno.env.get("SUPABASE_SERVICE_ROLE_KEY")!);
+  const token = req.headers.get("Authorization")!.replace("Bearer ", "");
+  const { data: { user } } = await admin.auth.getUser(token);
+  if (!user) return new Response("unauthorized", { status: 401 });
+  const { reportId, onBehalfOf } = await req.json();
+  const { data: report } = await admin.from("reports").select("*").eq("id", reportId).single();
+  const { data: me } = await admin.from("profiles").select("org_id").eq("id", user.id).single();
+  if (!me || me.org_id !== report.org_id) {
+    return new Response("forbidden", { status: 403 });
+  }
+  const { data: other } = await admin.from("profiles").select("org_id").eq("id", onBehalfOf).single();
+  if (other.org_id !== report.org_id) {
+    return new Response("forbidden", { status: 403 });
+  }
+  return new Response(JSON.stringify(report));
+});
+"#;
+        // the second profile is whoever the request names: comparing with it proves nothing
+        assert_eq!(
+            owner_checks("supabase/functions/report/index.ts", src),
+            vec!["me.org_id !== report.org_id".to_string()]
+        );
     }
 }
