@@ -137,8 +137,11 @@ fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
         .map(|(i, _)| i + 1)
 }
 
-/// Shortens text to `max` characters on a char boundary, collapsing whitespace runs.
+/// Shortens text to `max` characters on a char boundary, collapsing whitespace runs, with
+/// credential-like tokens masked first ([`mask_tokens`]): fact texts are records, and a
+/// record never carries a secret in full.
 pub fn shorten(text: &str, max: usize) -> String {
+    let text = mask_tokens(text);
     let mut out = String::with_capacity(text.len().min(max + 3));
     let mut last_space = false;
     for (n, c) in text.chars().enumerate() {
@@ -159,6 +162,49 @@ pub fn shorten(text: &str, max: usize) -> String {
     out
 }
 
+/// Shortest run that [`mask_tokens`] considers a credential.
+const TOKEN_MIN: usize = 20;
+
+/// Masks every run of at least 20 token characters (`A-Za-z0-9_-+/=`) that mixes letters
+/// and digits, as keys, tokens, hashes and JWT segments do, down to its first four
+/// characters and `…`. Names (`SUPABASE_SERVICE_ROLE_KEY`, `createClient`) and member
+/// chains (split at `.`) have no such runs.
+pub fn mask_tokens(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let is_token =
+        |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+' | b'/' | b'=');
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_token(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_token(bytes[i]) {
+            i += 1;
+        }
+        let run = &bytes[start..i];
+        let digits = run.iter().filter(|b| b.is_ascii_digit()).count();
+        let letters = run.iter().filter(|b| b.is_ascii_alphabetic()).count();
+        if run.len() >= TOKEN_MIN && digits >= 2 && letters >= 2 {
+            runs.push(start..i);
+        }
+    }
+    if runs.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in runs {
+        out.push_str(&text[at..r.start + 4]);
+        out.push('…');
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// 1-based line of the first syntax error in the tree, if any.
 pub fn first_error_line(tree: &Tree) -> Option<u64> {
     let mut cursor = tree.walk();
@@ -173,4 +219,36 @@ pub fn first_error_line(tree: &Tree) -> Option<u64> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credential_like_tokens_are_masked_in_fact_texts() {
+        let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.c2lnbmF0dXJlMTIzNDU2Nzg5MA";
+        let masked = shorten(&format!("createClient(url, \"{jwt}\")"), 200);
+        assert_eq!(masked, "createClient(url, \"eyJh….eyJy….c2ln…\")");
+        let key = shorten("\"tok_9f8e7d6c5b4a392817aa\"", 80);
+        assert_eq!(key, "\"tok_…\"");
+        // A long literal cut by the length limit is masked before it is cut.
+        let long = format!("\"{}\"", "a1".repeat(100));
+        assert_eq!(shorten(&long, 20), "\"a1a1…\"");
+    }
+
+    #[test]
+    fn names_member_chains_and_short_values_are_kept() {
+        for text in [
+            "process.env.SUPABASE_SERVICE_ROLE_KEY",
+            "request.headers.get(\"x-internal-secret\")",
+            "req.params.organizationId",
+            "user.id",
+            "\"2024-06-01\"",
+            "`Bearer ${process.env.CRON_SECRET}`",
+            "\"pending_review_status_value\"",
+        ] {
+            assert_eq!(shorten(text, 200), text);
+        }
+    }
 }
