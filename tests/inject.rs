@@ -359,3 +359,18 @@ fn schema_catalog_reads_are_not_second_order_sql_sources() {
         );
     }
 }
+
+#[test]
+fn an_allow_list_ternary_clears_the_value_it_lets_through() {
+    let recs = scan("express-sort-allowlist", "");
+    // `LIST.includes(sort) ? sort : 'name'`, its negated form and `SET.has(x) ? x : ..`
+    // only let list members into ORDER BY (lines 13 and 19 stay quiet). A check on one
+    // value that returns another, or a "list" taken from the request, is still reported.
+    assert_eq!(
+        keys(&recs),
+        set(&[
+            ("inject.sql", "routes/catalog.js", 27),
+            ("inject.sql", "routes/catalog.js", 35),
+        ])
+    );
+}

@@ -833,15 +833,24 @@ impl<'c, 'a> Engine<'c, 'a> {
                 }
             }
             "ternary_expression" => {
-                let a = node
-                    .child_by_field_name("consequence")
-                    .map(|n| self.eval(n))
-                    .unwrap_or_default();
-                let b = node
-                    .child_by_field_name("alternative")
-                    .map(|n| self.eval(n))
-                    .unwrap_or_default();
-                a.join(b)
+                let cons = node.child_by_field_name("consequence");
+                let alt = node.child_by_field_name("alternative");
+                // `ALLOWED.includes(sort) ? sort : 'name'` (or the negated form): the
+                // branch taken on membership is one of the allow list's own values.
+                let member = node
+                    .child_by_field_name("condition")
+                    .and_then(|c| self.allow_list_test(c))
+                    .and_then(|(negated, tested)| {
+                        let branch = if negated { alt } else { cons }?;
+                        (self.text(strip_wrappers(branch)) == tested).then_some(branch)
+                    });
+                let a = cons.map(|n| self.eval(n)).unwrap_or_default();
+                let b = alt.map(|n| self.eval(n)).unwrap_or_default();
+                match member {
+                    Some(m) if Some(m) == cons => a.validate("allow-list membership").join(b),
+                    Some(_) => a.join(b.validate("allow-list membership")),
+                    None => a.join(b),
+                }
             }
             "unary_expression" => {
                 let op = node
@@ -2289,6 +2298,50 @@ fn param_pattern(p: Node<'_>) -> Node<'_> {
             p.child_by_field_name("pattern").unwrap_or(p)
         }
         _ => p,
+    }
+}
+
+impl<'a> Engine<'_, 'a> {
+    /// `LIST.includes(x)` / `SET.has(x)` / their negation, where the list is an array
+    /// literal of literals or an untainted binding: `(negated, text of x)`.
+    fn allow_list_test(&mut self, cond: Node<'a>) -> Option<(bool, &'a str)> {
+        let mut c = strip_wrappers(cond);
+        let mut negated = false;
+        while c.kind() == "unary_expression"
+            && c.child_by_field_name("operator")
+                .is_some_and(|o| self.text(o) == "!")
+        {
+            negated = !negated;
+            c = strip_wrappers(c.child_by_field_name("argument")?);
+        }
+        if c.kind() != "call_expression" {
+            return None;
+        }
+        let f = c.child_by_field_name("function")?;
+        if f.kind() != "member_expression" {
+            return None;
+        }
+        let prop = self.text(f.child_by_field_name("property")?);
+        if prop != "includes" && prop != "has" {
+            return None;
+        }
+        let list = strip_wrappers(f.child_by_field_name("object")?);
+        let fixed = match list.kind() {
+            "array" => {
+                let mut w = list.walk();
+                let all_literals = list
+                    .named_children(&mut w)
+                    .all(|e| matches!(e.kind(), "string" | "number"));
+                all_literals
+            }
+            "identifier" | "member_expression" => !self.eval(list).is_tainted(),
+            _ => false,
+        };
+        if !fixed {
+            return None;
+        }
+        let arg = c.child_by_field_name("arguments")?.named_child(0)?;
+        Some((negated, self.text(strip_wrappers(arg))))
     }
 }
 
