@@ -118,7 +118,7 @@ export default router;
     assert!(j.enforced);
     let (_, q) = db_accesses(&f)[0];
     assert_eq!(q.library, "pg");
-    assert_eq!(q.operation, "raw");
+    assert_eq!(q.operation, "delete");
     assert_eq!(q.table.as_deref(), Some("posts"));
     assert_eq!(filter(q, "id").source, Provenance::Request);
     assert_eq!(filter(q, "author_id").source, Provenance::User);
@@ -242,4 +242,48 @@ app.use("/api/users", usersRouter, requireAuth);
     assert!(m
         .iter()
         .all(|(_, x)| x.names != vec!["helmet"] || x.router_module.is_none()));
+}
+
+#[test]
+fn raw_sql_accesses_take_their_statement_operation() {
+    let src = r#"
+import express from "express";
+import { Pool } from "pg";
+import { PrismaClient } from "@prisma/client";
+
+const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+const prisma = new PrismaClient();
+const router = express.Router();
+
+router.get("/products", async (req, res) => {
+  const { rows } = await pool.query(`SELECT id, name FROM products ORDER BY name`);
+  res.json(rows);
+});
+router.get("/stats", async (req, res) => {
+  const { rows } = await pool.query(`
+    WITH recent AS (SELECT * FROM orders WHERE created_at > now() - interval '1 day')
+    SELECT count(*) FROM recent`);
+  res.json(rows[0]);
+});
+router.post("/cart", async (req, res) => {
+  await pool.query("INSERT INTO carts (user_id, sku) VALUES ($1, $2) ON CONFLICT DO NOTHING", [req.user.id, req.body.sku]);
+  res.sendStatus(201);
+});
+router.post("/reset", async (req, res) => {
+  await prisma.$executeRawUnsafe("TRUNCATE sessions");
+  res.sendStatus(204);
+});
+export default router;
+"#;
+    let f = facts("src/routes/shop.ts", src);
+    let ops: Vec<(&str, &str)> = db_accesses(&f)
+        .into_iter()
+        .map(|(_, d)| (d.table.as_deref().unwrap_or("?"), d.operation.as_str()))
+        .collect();
+    assert!(ops.contains(&("products", "select")), "{ops:?}");
+    assert!(ops.contains(&("orders", "select")), "{ops:?}");
+    assert!(ops.contains(&("carts", "upsert")), "{ops:?}");
+    assert_eq!(ops.len(), 4, "{ops:?}");
+    // A statement that is not a plain read or write stays `raw` (judged as a write).
+    assert!(ops.iter().any(|(_, op)| *op == "raw"), "{ops:?}");
 }

@@ -700,7 +700,9 @@ pub fn extract_access(file: &mut JsFile<'_>) {
                         library: "prisma".into(),
                         client_kind: "server".into(),
                         client_var: Some(file.text(obj).to_string()),
-                        operation: "raw".into(),
+                        operation: syntax::arg(call, 0)
+                            .map_or("raw", |a| sql_operation(file.text(a)))
+                            .into(),
                         table: syntax::arg(call, 0).and_then(|a| sql_table(file.text(a))),
                         ..Default::default()
                     },
@@ -1030,16 +1032,24 @@ fn sql_table(sql: &str) -> Option<String> {
         .map(|m| m.as_str().to_string())
 }
 
+/// The operation of a SQL statement by its first keyword, as the Python extractor reads
+/// it (`with` counts as a read); `raw` when it is none of these.
 fn sql_operation(sql: &str) -> &'static str {
     let l = sql
-        .trim_start_matches(['`', '\'', '"', ' ', '\n'])
+        .trim_start_matches(|c: char| c == '`' || c == '\'' || c == '"' || c.is_whitespace())
         .to_ascii_lowercase();
-    for op in ["select", "insert", "update", "delete"] {
-        if l.starts_with(op) {
-            return "raw";
-        }
+    let first = l
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("");
+    match first {
+        "select" | "with" => "select",
+        "insert" if l.contains("on conflict") => "upsert",
+        "insert" => "insert",
+        "update" => "update",
+        "delete" => "delete",
+        _ => "raw",
     }
-    "raw"
 }
 
 fn raw_query<'a>(file: &JsFile<'a>, call: Node<'a>) -> Option<(Node<'a>, DbAccess)> {
@@ -1180,7 +1190,7 @@ fn sql_tag<'a>(file: &JsFile<'a>, call: Node<'a>) -> Option<(Node<'a>, DbAccess)
             library: library.into(),
             client_kind: "server".into(),
             client_var: Some("sql".into()),
-            operation: "raw".into(),
+            operation: sql_operation(body).into(),
             table: sql_table(body),
             filters,
             values: Vec::new(),
