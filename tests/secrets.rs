@@ -368,3 +368,71 @@ fn lm_files_into_lm_secrets_on_the_fixture_app() {
     sorted.sort();
     assert_eq!(sorted, expected, "{findings:?}");
 }
+
+#[test]
+fn a_committed_database_dump_is_reported_once_without_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "backups/prod.sql",
+        "--\n-- PostgreSQL database dump\n--\n\nCREATE TABLE public.profiles (id uuid, full_name text, email text);\n\nCOPY public.profiles (id, full_name, email) FROM stdin;\n6f1c0c0e-0000-4000-8000-000000000001\tMaria Souza\tmaria@example.net\n6f1c0c0e-0000-4000-8000-000000000002\tJoão Lima\tjoao@example.net\n\\.\n",
+    );
+    // Look-alikes: a seed with demo rows and a schema-only dump.
+    write(
+        root,
+        "supabase/seed.sql",
+        "insert into public.profiles (id, full_name, email) values ('6f1c0c0e-0000-4000-8000-000000000003', 'Demo User', 'demo@example.com');\n",
+    );
+    write(
+        root,
+        "supabase/schema.sql",
+        "-- PostgreSQL database dump\nCREATE TABLE public.profiles (id uuid, email text);\n",
+    );
+    let input = [
+        file_record(root, "backups/prod.sql", "other"),
+        file_record(root, "supabase/seed.sql", "migration"),
+        file_record(root, "supabase/schema.sql", "migration"),
+    ]
+    .join("\n");
+    let out = Command::cargo_bin("lm-secrets")
+        .unwrap()
+        .write_stdin(input.clone())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let findings: Vec<_> = records(&out.stdout)
+        .into_iter()
+        .filter(|r| r["type"] == "finding")
+        .collect();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let f = &findings[0];
+    assert_eq!(f["rule"], "secrets.database-dump");
+    assert_eq!(f["path"], "backups/prod.sql");
+    assert_eq!(f["line"], 7);
+    assert_eq!(f["category"], "secret.hardcoded");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains("Maria") && !text.contains("example.net"),
+        "{text}"
+    );
+
+    // `[secrets] disable` turns it off.
+    write(
+        root,
+        ".lm.toml",
+        "[secrets]\ndisable = [\"database-dump\"]\n",
+    );
+    let out = Command::cargo_bin("lm-secrets")
+        .unwrap()
+        .args(["--config", root.join(".lm.toml").to_str().unwrap()])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("\"type\":\"finding\""));
+}

@@ -136,6 +136,7 @@ pub struct Engine {
     ac: AhoCorasick,
     pattern_rules: Vec<Vec<usize>>,
     allow: Allow,
+    dumps: bool,
 }
 
 impl Engine {
@@ -176,7 +177,13 @@ impl Engine {
             ac,
             pattern_rules,
             allow: settings.allow,
+            dumps: settings.dumps,
         }
+    }
+
+    /// True when committed database dumps are looked for.
+    pub fn reports_dumps(&self) -> bool {
+        self.dumps
     }
 
     /// The rules in force.

@@ -12,6 +12,7 @@
 //! * [`cli`]: the command line.
 
 pub mod cli;
+pub mod dump;
 pub mod engine;
 pub mod error;
 pub mod examples;

@@ -94,6 +94,21 @@ pub fn scan_record(engine: &Engine, rec: &FileRecord) -> (Vec<Record>, Counts) {
                     Record::Finding(f)
                 })
                 .collect();
+            // A dump among test fixtures is test data.
+            if engine.reports_dumps()
+                && crate::dump::wanted(&rec.path)
+                && rec.role != lm_core::Role::Test
+                && !crate::engine::looks_like_test_path(&rec.path.to_ascii_lowercase())
+            {
+                let dump = File::open(&path)
+                    .ok()
+                    .and_then(|f| crate::dump::read(std::io::BufReader::new(f)));
+                if let Some(mut f) = dump.and_then(|d| crate::dump::finding(&rec.path, &d)) {
+                    f.path_bytes = rec.path_bytes.clone();
+                    counts.findings += 1;
+                    records.push(Record::Finding(f));
+                }
+            }
             if truncated {
                 records.push(Record::Diagnostic(
                     Diagnostic::new(

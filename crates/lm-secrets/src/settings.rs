@@ -89,6 +89,8 @@ pub struct Settings {
     pub rules: Vec<Rule>,
     /// The allowlists.
     pub allow: Allow,
+    /// Whether committed database dumps are reported ([`crate::dump`]).
+    pub dumps: bool,
 }
 
 impl Settings {
@@ -109,7 +111,10 @@ impl Settings {
             .map(|d| d.strip_prefix("secrets.").unwrap_or(d).to_string())
             .collect();
         for d in &disabled {
-            if !specs.iter().any(|s| &s.id == d) && !section.rules.iter().any(|s| &s.id == d) {
+            if d != crate::dump::RULE
+                && !specs.iter().any(|s| &s.id == d)
+                && !section.rules.iter().any(|s| &s.id == d)
+            {
                 return Err(SettingsError::UnknownRule(d.clone()));
             }
         }
@@ -146,6 +151,7 @@ impl Settings {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Settings {
             rules,
+            dumps: !disabled.iter().any(|d| d == crate::dump::RULE),
             allow: Allow {
                 paths,
                 values,
