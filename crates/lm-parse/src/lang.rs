@@ -21,6 +21,10 @@ pub enum Lang {
     Python,
     /// SQL (Postgres dialect).
     Sql,
+    /// Vue single-file component (its scripts are read as JS/TS, see [`crate::vue`]).
+    Vue,
+    /// Svelte component (read like a Vue component).
+    Svelte,
 }
 
 impl Lang {
@@ -33,6 +37,8 @@ impl Lang {
             Some("tsx") => Some(Lang::Tsx),
             Some("python") => Some(Lang::Python),
             Some("sql") => Some(Lang::Sql),
+            Some("vue") => Some(Lang::Vue),
+            Some("svelte") => Some(Lang::Svelte),
             _ => None,
         };
         by_lang.or_else(|| {
@@ -44,6 +50,8 @@ impl Lang {
                 "tsx" => Some(Lang::Tsx),
                 "py" => Some(Lang::Python),
                 "sql" => Some(Lang::Sql),
+                "vue" => Some(Lang::Vue),
+                "svelte" => Some(Lang::Svelte),
                 _ => None,
             }
         })
@@ -62,7 +70,13 @@ impl Lang {
         )
     }
 
-    /// The tree-sitter grammar (None for SQL, which has its own reader).
+    /// True for single-file components (Vue, Svelte).
+    pub fn is_component(self) -> bool {
+        matches!(self, Lang::Vue | Lang::Svelte)
+    }
+
+    /// The tree-sitter grammar (None for SQL, which has its own reader, and for
+    /// components, whose scripts are parsed as JS/TS).
     pub fn grammar(self) -> Option<&'static Language> {
         match self {
             // The JavaScript grammar parses JSX too.
@@ -70,7 +84,7 @@ impl Lang {
             Lang::TypeScript => Some(&TYPESCRIPT),
             Lang::Tsx => Some(&TSX),
             Lang::Python => Some(&PYTHON),
-            Lang::Sql => None,
+            Lang::Sql | Lang::Vue | Lang::Svelte => None,
         }
     }
 }

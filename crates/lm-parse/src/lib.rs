@@ -25,6 +25,7 @@ pub mod js;
 pub mod lang;
 pub mod python;
 pub mod sql;
+pub mod vue;
 
 use lm_core::{Diagnostic, DiagnosticLevel, Fact, FileRecord, Role};
 
@@ -113,6 +114,13 @@ pub fn extract_source(file: &FileRecord, text: &str, out: &mut Extraction) {
     };
     if lang == lang::Lang::Sql {
         sql::extract(file, text, out);
+    } else if lang.is_component() {
+        let flavor = if lang == lang::Lang::Svelte {
+            vue::Flavor::Svelte
+        } else {
+            vue::Flavor::Vue
+        };
+        vue::extract(file, text, flavor, out);
     } else {
         // Most JavaScript (dependency code above all) holds nothing any extractor looks
         // for: byte prefilters skip parsing it.

@@ -1,6 +1,6 @@
 //! The taint engine for JavaScript, TypeScript and their JSX dialects.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
@@ -61,6 +61,8 @@ static SOURCE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
         "useSearchParams",
         "useParams",
         "useRouter",
+        "useRoute",
+        "$route",
         "formData",
         "use server",
         ".from(",
@@ -143,6 +145,10 @@ struct Engine<'c, 'a> {
     funcs: HashMap<&'a str, Node<'a>>,
     schemas: HashMap<String, Schema>,
     setters: HashMap<String, String>,
+    /// Vue reactive refs (`ref(x)`, `computed(() => x)`): `name.value` is `name`.
+    vue_refs: HashSet<String>,
+    /// Variables holding the Vue Router route (`const route = useRoute()`).
+    route_vars: HashSet<String>,
     props: HashMap<&'a str, Vec<(String, Val)>>,
     component_props: Option<Vec<(String, Val)>>,
     use_server_file: bool,
@@ -164,6 +170,8 @@ impl<'c, 'a> Engine<'c, 'a> {
             funcs: HashMap::new(),
             schemas: HashMap::new(),
             setters: HashMap::new(),
+            vue_refs: HashSet::new(),
+            route_vars: HashSet::new(),
             props: HashMap::new(),
             component_props: None,
             use_server_file: false,
@@ -282,7 +290,12 @@ impl<'c, 'a> Engine<'c, 'a> {
                         self.scopes.assign(name, val);
                     }
                     "member_expression" => {
-                        if let Some(path) = self.dotted(left) {
+                        if let Some(r) = self.vue_ref_of(left) {
+                            // `comments.value = data` (often in a callback): the ref
+                            // may hold either value afterwards.
+                            let old = self.scopes.lookup(r).cloned().unwrap_or(Val::Const);
+                            self.scopes.assign(r, old.join(val.via("assignment")));
+                        } else if let Some(path) = self.dotted(left) {
                             self.scopes.assign(&path, val.via("assignment"));
                         }
                     }
@@ -588,6 +601,17 @@ impl<'c, 'a> Engine<'c, 'a> {
                     }
                 }
                 return;
+            }
+        }
+        if pattern.kind() == "identifier" && stripped.kind() == "call_expression" {
+            if let Some(v) = self.vue_reactive(stripped) {
+                let name = self.text(pattern);
+                self.vue_refs.insert(name.to_string());
+                self.scopes.declare(name, v);
+                return;
+            }
+            if self.text(stripped).replace(char::is_whitespace, "") == "useRoute()" {
+                self.route_vars.insert(self.text(pattern).to_string());
             }
         }
         let val = self.eval(value);
@@ -911,6 +935,9 @@ impl<'c, 'a> Engine<'c, 'a> {
             .unwrap_or("");
         if matches!(prop, "length" | "size" | "byteLength") {
             return Val::Const;
+        }
+        if let Some(r) = self.vue_ref_of(node) {
+            return self.scopes.lookup(r).cloned().unwrap_or_default();
         }
         if let Some(v) = self.source(node) {
             return v;
@@ -1257,12 +1284,70 @@ impl<'c, 'a> Engine<'c, 'a> {
         }
     }
 
+    // ----- Vue -----
+
+    /// `ref(x)`, `shallowRef(x)`: x; `computed(() => x)`: x. None for other calls.
+    fn vue_reactive(&mut self, call: Node<'a>) -> Option<Val> {
+        let callee = call
+            .child_by_field_name("function")
+            .map(|f| self.text(f))
+            .unwrap_or("");
+        match callee {
+            "ref" | "shallowRef" => {
+                Some(first_arg(call).map(|a| self.eval(a)).unwrap_or(Val::Const))
+            }
+            "computed" => {
+                let f = first_arg(call).filter(|a| is_function_kind(a.kind()))?;
+                let body = f.child_by_field_name("body")?;
+                if body.kind() == "statement_block" {
+                    // A getter with statements: only a lone `return x` is followed.
+                    let mut cur = body.walk();
+                    let stmts: Vec<Node<'a>> = body.named_children(&mut cur).collect();
+                    return Some(match stmts.as_slice() {
+                        [r] if r.kind() == "return_statement" => {
+                            r.named_child(0).map(|e| self.eval(e)).unwrap_or(Val::Const)
+                        }
+                        _ => Val::Unknown,
+                    });
+                }
+                Some(self.eval(body))
+            }
+            _ => None,
+        }
+    }
+
+    /// The ref a `name.value` expression reads, when `name` is a Vue ref.
+    fn vue_ref_of(&self, node: Node<'a>) -> Option<&'a str> {
+        if node.kind() != "member_expression" {
+            return None;
+        }
+        let prop = node.child_by_field_name("property")?;
+        let obj = node.child_by_field_name("object")?;
+        (obj.kind() == "identifier" && self.text(prop) == "value")
+            .then(|| self.text(obj))
+            .filter(|n| self.vue_refs.contains(*n))
+    }
+
     // ----- sources -----
 
     /// Recognises a request, URL-state or database source at `node` (a member,
     /// subscript or call expression) and records its `input` fact.
     fn source(&mut self, node: Node<'a>) -> Option<Val> {
-        let chain = self.chain(node)?;
+        let mut chain = self.chain(node)?;
+        // Vue Router: `route.query.q` (route = useRoute()), `useRoute().query.q`,
+        // `this.$route.query.q` all read `$route`.
+        match chain.as_slice() {
+            [Seg::Name(r), ..] if self.route_vars.contains(*r) => {
+                chain[0] = Seg::Name("$route");
+            }
+            [Seg::Name("this"), Seg::Name("$route"), ..] => {
+                chain.remove(0);
+            }
+            [Seg::Name("useRoute"), Seg::Call(None), ..] => {
+                chain.splice(0..2, [Seg::Name("$route")]);
+            }
+            _ => {}
+        }
         let hit = match_source(&chain)?;
         if !self.summary.active && hit.origin == Provenance::Request {
             self.facts.input(node, hit.kind, hit.name.clone(), None);
@@ -1279,7 +1364,9 @@ impl<'c, 'a> Engine<'c, 'a> {
         }
         let hook = matches!(
             chain.first(),
-            Some(Seg::Name("useSearchParams" | "useParams" | "useRouter"))
+            Some(Seg::Name(
+                "useSearchParams" | "useParams" | "useRouter" | "$route"
+            ))
         );
         if hit.kind == "url" || hook {
             // Only a browser has these: its console is not a server log, and a
@@ -2077,6 +2164,20 @@ fn match_source(chain: &[Seg<'_>]) -> Option<Hit> {
     };
     match root {
         "location" => return url_at(1),
+        // Vue Router's current route (decoded query and path parameters, hash).
+        "$route" => {
+            return match at(1) {
+                Some(Name(p @ ("query" | "params"))) if !call_after(2) => {
+                    Some(req(req_field(p)?, name_at(chain, 2)))
+                }
+                Some(Name("hash" | "fullPath")) if !call_after(2) => {
+                    let mut h = req("url", None);
+                    h.whole = false;
+                    Some(h)
+                }
+                _ => None,
+            };
+        }
         "window" | "document" | "globalThis" | "self" => {
             if at(1) == Some(Name("location")) {
                 return url_at(2);
