@@ -302,6 +302,9 @@ fn lists_rules_and_keywords() {
     assert!(text
         .lines()
         .all(|l| l.starts_with("secrets.") && l.split('\t').count() == 4));
+    assert!(text
+        .lines()
+        .any(|l| l.starts_with("secrets.database-dump\t")));
     let out = Command::cargo_bin("lm-secrets")
         .unwrap()
         .arg("--list-keywords")

@@ -133,6 +133,12 @@ pub fn main() -> std::process::ExitCode {
                         r.full_id, r.spec.severity, r.spec.provider, r.spec.description
                     ));
                 }
+                if engine.reports_dumps() {
+                    out.push_str(&format!(
+                        "secrets.{}\thigh\tDatabase\tCommitted database dump with personal or secret rows\n",
+                        crate::dump::RULE
+                    ));
+                }
             } else {
                 for k in engine.keywords() {
                     out.push_str(&k);
