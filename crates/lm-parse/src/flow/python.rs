@@ -13,6 +13,7 @@ use super::taint::{kinds, sanitized_any, stringify, SinkKind, Taint, Val};
 use super::walk::{left_right, Scopes, Seg, Walk};
 use super::{looks_like_sql, sanitizer_mask, Facts};
 use crate::ctx::Ctx;
+use crate::python::jinja;
 
 static SINK_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::new([
@@ -20,7 +21,8 @@ static SINK_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
         "text(",
         "raw(",
         "RawSQL",
-        "render_template_string",
+        "render_template",
+        "TemplateResponse",
         "Markup",
         "mark_safe",
         "Template(",
@@ -1070,6 +1072,13 @@ impl<'c, 'a> Engine<'c, 'a> {
             }
             return;
         }
+        // Named templates: context values the template prints raw.
+        if (method == "render_template" && matches!(obj, None | Some("flask" | "quart")))
+            || method == "TemplateResponse"
+        {
+            self.template_sinks(method, &pos, &kw);
+            return;
+        }
         // Templates (SSTI)
         if matches!(
             method,
@@ -1127,6 +1136,116 @@ impl<'c, 'a> Engine<'c, 'a> {
                     t = t.sanitized("object serialisation", kinds::LOG);
                 }
                 self.sink(node, SinkKind::Log, short(callee), &Val::taint(t), at);
+            }
+        }
+    }
+
+    /// `render_template("page.html", comment=...)` (Flask, Quart) and
+    /// `templates.TemplateResponse("page.html", {"comment": ...})` (Starlette): an HTML
+    /// sink for each context value the template prints raw (`{{ comment|safe }}`), at the
+    /// argument that passes it.
+    fn template_sinks(&mut self, method: &str, pos: &[Node<'a>], kw: &[(&'a str, Node<'a>)]) {
+        let literal = |n: &Node<'a>| n.kind() == "string" && !is_built(*n, self.ctx.src);
+        let named = kw
+            .iter()
+            .find(|(k, _)| matches!(*k, "template_name_or_list" | "name"))
+            .map(|(_, v)| *v);
+        let Some(name_node) = pos.iter().copied().find(literal).or(named) else {
+            return;
+        };
+        if !literal(&name_node) {
+            return;
+        }
+        let name = unquote(self.text(name_node));
+        let flask = method == "render_template";
+        let outs = jinja::raw_outputs(self.ctx.file, self.ctx.src, name, flask);
+        if outs.is_empty() {
+            return;
+        }
+        // Context entries (key, value, node the sink is reported at) and dictionaries
+        // passed whole (`**ctx`, `context=ctx`; `**locals()` reads the locals).
+        let mut entries: Vec<(&'a str, Node<'a>, Node<'a>)> = Vec::new();
+        let mut dicts: Vec<(Option<&'a str>, Node<'a>)> = Vec::new();
+        let mut add_dict =
+            |e: &mut Self, d: Node<'a>, at: Node<'a>, entries: &mut Vec<_>| match d.kind() {
+                "dictionary" => {
+                    let mut cur = d.walk();
+                    for p in d.named_children(&mut cur) {
+                        let (Some(k), Some(v)) =
+                            (p.child_by_field_name("key"), p.child_by_field_name("value"))
+                        else {
+                            continue;
+                        };
+                        if p.kind() == "pair" && k.kind() == "string" {
+                            entries.push((unquote(e.text(k)), v, p));
+                        }
+                    }
+                }
+                "identifier" => dicts.push((Some(e.text(d)), at)),
+                "call" if e.text(d).starts_with("locals(") => dicts.push((None, at)),
+                _ => {}
+            };
+        if flask {
+            for (k, v) in kw {
+                entries.push((k, *v, v.parent().unwrap_or(*v)));
+            }
+            for a in pos {
+                if a.kind() == "dictionary_splat" {
+                    if let Some(d) = a.named_child(0) {
+                        add_dict(self, d, *a, &mut entries);
+                    }
+                }
+            }
+        } else {
+            let after = pos.iter().skip_while(|a| a.id() != name_node.id()).nth(1);
+            let context = after
+                .copied()
+                .or_else(|| kw.iter().find(|(k, _)| *k == "context").map(|(_, v)| *v));
+            if let Some(c) = context {
+                add_dict(self, c, c, &mut entries);
+            }
+        }
+        for o in outs {
+            let found = entries
+                .iter()
+                .find(|(k, _, _)| *k == o.var)
+                .map(|(_, v, at)| (Some(*v), *at));
+            let (val, arg, at) = match found {
+                Some((Some(v), at)) => {
+                    if v.kind() == "call"
+                        && v.child_by_field_name("function").is_some_and(|f| {
+                            matches!(self.text(f), "Markup" | "markupsafe.Markup" | "mark_safe")
+                        })
+                    {
+                        continue; // reported at Markup()
+                    }
+                    (self.eval(v), v, at)
+                }
+                _ => {
+                    let mut hit = None;
+                    for (d, at) in &dicts {
+                        let key = match d {
+                            Some(d) => format!("{d}[{}]", o.var),
+                            None => o.var.clone(),
+                        };
+                        if let Some(v) = self.scopes.lookup(&key) {
+                            hit = Some((v.clone(), *at, *at));
+                            break;
+                        }
+                    }
+                    match hit {
+                        Some(h) => h,
+                        None => continue,
+                    }
+                }
+            };
+            let val = match &o.attr {
+                Some(a) => val.field(a),
+                None => val,
+            };
+            if val.is_tainted() {
+                let api = format!("{method} {}:{} {}", o.template, o.line, o.text);
+                self.sink(at, SinkKind::Html, &api, &val, arg);
             }
         }
     }

@@ -12,12 +12,14 @@
 //! 4. [`services`] finds env reads, webhooks, external calls, rate limits, CORS and
 //!    app-wide middleware.
 //!
-//! `input` and `sink` facts for Python come from [`crate::flow`].
+//! `input` and `sink` facts for Python come from [`crate::flow`]; [`jinja`] tells it which
+//! context variables a rendered template prints without escaping.
 
 pub mod auth;
 pub mod db;
 pub mod fastapi;
 pub mod flask;
+pub mod jinja;
 pub mod model;
 pub mod provenance;
 pub mod query;
