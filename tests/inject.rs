@@ -374,3 +374,45 @@ fn an_allow_list_ternary_clears_the_value_it_lets_through() {
         ])
     );
 }
+
+/// Vue 3 + Supabase: `v-html` of stored comment bodies and of a `route.query` value is
+/// reported at the template attribute; the DOMPurify-sanitised bindings, the literal
+/// and `{{ }}` interpolation are not.
+#[test]
+fn vue_app_v_html_stored_and_reflected_xss() {
+    let recs = scan("vue-comments", "");
+    assert_eq!(
+        keys(&recs),
+        set(&[
+            ("inject.xss-stored", "src/components/CommentThread.vue", 39),
+            ("inject.xss", "src/views/SearchView.vue", 28),
+        ])
+    );
+    let fs = findings(&recs);
+    let stored = fs
+        .iter()
+        .find(|f| f["rule"] == "inject.xss-stored")
+        .unwrap();
+    assert_eq!(stored["severity"], "medium");
+    assert_eq!(stored["column"], 33);
+    assert_eq!(stored["details"]["api"], "v-html");
+    assert_eq!(stored["evidence"], "comment.body_html");
+    let reflected = fs.iter().find(|f| f["rule"] == "inject.xss").unwrap();
+    assert_eq!(reflected["severity"], "high");
+    assert_eq!(reflected["details"]["source_expr"], "route.query.msg");
+    // The sanitised bindings are sinks that end the flow.
+    for (path, line) in [
+        ("src/components/CommentThread.vue", 42),
+        ("src/views/SearchView.vue", 29),
+    ] {
+        let sink = recs
+            .iter()
+            .find(|r| r["kind"] == "sink" && r["path"] == path && r["line"] == line)
+            .unwrap_or_else(|| panic!("no sink at {path}:{line}"));
+        assert_eq!(sink["sanitizer"], "DOMPurify.sanitize");
+    }
+    // Script facts keep their own lines: the Supabase read in the component.
+    assert!(recs.iter().any(|r| r["kind"] == "db_access"
+        && r["path"] == "src/components/CommentThread.vue"
+        && r["line"] == 18));
+}
