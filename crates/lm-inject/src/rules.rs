@@ -4,7 +4,7 @@
 //! |---|---|---|
 //! | `inject.sql` | `inject.sql` | request (or stored) data in SQL text (`pool.query`, `$queryRawUnsafe`, `knex.raw`, `cursor.execute`, `text()`...) |
 //! | `inject.sql-filter` | `inject.sql` | request data in a Supabase/PostgREST filter string (`.or(...)`) |
-//! | `inject.xss` | `inject.xss` | request or URL-state data in an HTML sink (`dangerouslySetInnerHTML`, `innerHTML`, `res.send`, `Markup`...) |
+//! | `inject.xss` | `inject.xss` | request or URL-state data in an HTML sink (`dangerouslySetInnerHTML`, `innerHTML`, Vue `v-html`, Svelte `{@html}`, `res.send`, `Markup`...) |
 //! | `inject.xss-stored` | `inject.xss` | database data rendered as raw HTML |
 //! | `inject.xss-url` | `inject.xss` | user data as a link target (`href={x}`) or navigation target (`location.href = x`): `javascript:` URLs run script |
 //! | `inject.xss-email` | `inject.xss` | user data in an HTML email body |

@@ -195,3 +195,23 @@ fn svelte_html_of_fetched_rows() {
     assert_eq!((d[0].0, d[0].2.api.as_str()), (14, "{@html}"));
     assert_eq!(d[0].2.source, Some(Provenance::Database));
 }
+
+#[test]
+fn svelte_page_url_in_html_is_reflected() {
+    let src = r#"<script>
+  import { page } from '$app/stores';
+  import DOMPurify from 'isomorphic-dompurify';
+  $: notice = $page.url.searchParams.get('notice');
+  $: clean = DOMPurify.sanitize($page.url.searchParams.get('notice') ?? '');
+</script>
+
+<div class="notice">{@html notice}</div>
+<div class="notice">{@html clean}</div>
+<p>{notice}</p>
+"#;
+    let all = html_sinks("src/routes/+page.svelte", "svelte", src);
+    let d = dangerous(&all);
+    assert_eq!(d.len(), 1, "{all:#?}");
+    assert_eq!((d[0].0, d[0].1), (8, 21));
+    assert_eq!(d[0].2.source, Some(Provenance::Request));
+}

@@ -63,6 +63,7 @@ static SOURCE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
         "useRouter",
         "useRoute",
         "$route",
+        "$page",
         "formData",
         "use server",
         ".from(",
@@ -1365,7 +1366,7 @@ impl<'c, 'a> Engine<'c, 'a> {
         let hook = matches!(
             chain.first(),
             Some(Seg::Name(
-                "useSearchParams" | "useParams" | "useRouter" | "$route"
+                "useSearchParams" | "useParams" | "useRouter" | "$route" | "$page"
             ))
         );
         if hit.kind == "url" || hook {
@@ -2174,6 +2175,25 @@ fn match_source(chain: &[Seg<'_>]) -> Option<Hit> {
                     let mut h = req("url", None);
                     h.whole = false;
                     Some(h)
+                }
+                _ => None,
+            };
+        }
+        // SvelteKit's page store: `$page.url.searchParams.get('q')`, `$page.params.slug`.
+        "$page" => {
+            return match at(1) {
+                Some(Name("params")) if !call_after(2) => Some(req("params", name_at(chain, 2))),
+                Some(Name("url")) => {
+                    if at(2) == Some(Name("searchParams"))
+                        && at(3) == Some(Name("get"))
+                        && matches!(at(4), Some(Call(_)))
+                        && chain.len() == 5
+                    {
+                        let mut h = req("search_params", name_at(chain, 4));
+                        h.whole = false;
+                        return Some(h);
+                    }
+                    url_at(2)
                 }
                 _ => None,
             };
