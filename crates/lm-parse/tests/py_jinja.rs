@@ -314,3 +314,38 @@ def card():
     let lines: Vec<u64> = dangerous(&s).iter().map(|d| d.0).collect();
     assert_eq!(lines, vec![7], "{s:#?}");
 }
+
+#[test]
+fn inline_constant_templates_of_render_template_string() {
+    let app = r#"from flask import Flask, render_template_string, request
+
+app = Flask(__name__)
+
+PAGE = """
+<h1>{{ title }}</h1>
+<div class="note">{{ note|safe }}</div>
+"""
+
+
+@app.route("/note")
+def note():
+    text = request.args.get("text", "")
+    return render_template_string(PAGE, title=text, note=text)
+
+
+@app.route("/note-escaped")
+def note_escaped():
+    text = request.args.get("text", "")
+    return render_template_string("<div>{{ note }}</div>", note=text)
+"#;
+    let s = html_sinks(&[("app.py", app)], "app.py");
+    assert_eq!(
+        dangerous(&s),
+        vec![(
+            14,
+            "render_template_string app.py:7 {{ note|safe }}".to_string(),
+            Provenance::Request
+        )],
+        "{s:#?}"
+    );
+}

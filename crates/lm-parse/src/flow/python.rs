@@ -86,6 +86,8 @@ struct Engine<'c, 'a> {
     facts: Facts<'c, 'a>,
     scopes: Scopes,
     funcs: HashMap<&'a str, Node<'a>>,
+    /// Module-level names bound to a string literal (inline templates).
+    consts: HashMap<&'a str, Node<'a>>,
     /// Pydantic / dataclass models: name → strictly typed fields.
     models: HashMap<&'a str, Vec<String>>,
     enums: HashSet<&'a str>,
@@ -104,6 +106,7 @@ impl<'c, 'a> Engine<'c, 'a> {
             facts: Facts::new(ctx),
             scopes: Scopes::default(),
             funcs: HashMap::new(),
+            consts: HashMap::new(),
             models: HashMap::new(),
             enums: HashSet::new(),
             summary: Summaries::default(),
@@ -136,6 +139,19 @@ impl<'c, 'a> Engine<'c, 'a> {
                     }
                 }
                 "class_definition" => self.collect_class(def),
+                "expression_statement" => {
+                    let Some(a) = def.named_child(0).filter(|a| a.kind() == "assignment") else {
+                        continue;
+                    };
+                    if let (Some(l), Some(r)) = (
+                        a.child_by_field_name("left"),
+                        a.child_by_field_name("right"),
+                    ) {
+                        if l.kind() == "identifier" && r.kind() == "string" {
+                            self.consts.insert(self.text(l), r);
+                        }
+                    }
+                }
                 _ => {}
             }
         }
@@ -1089,6 +1105,8 @@ impl<'c, 'a> Engine<'c, 'a> {
                 let v = self.eval(a);
                 if v.is_tainted() {
                     self.sink(node, SinkKind::Template, callee, &v, a);
+                } else if method == "render_template_string" {
+                    self.inline_template_sinks(method, a, &pos, &kw);
                 }
             }
             return;
@@ -1159,6 +1177,54 @@ impl<'c, 'a> Engine<'c, 'a> {
         let name = unquote(self.text(name_node));
         let flask = method == "render_template";
         let outs = jinja::raw_outputs(self.ctx.file, self.ctx.src, name, flask);
+        self.context_sinks(method, outs, pos, kw, flask, Some(name_node));
+    }
+
+    /// `render_template_string(TEMPLATE, comment=...)` with a constant template (a literal
+    /// or a module-level string): HTML sinks for the context values it prints raw.
+    fn inline_template_sinks(
+        &mut self,
+        method: &str,
+        tpl: Node<'a>,
+        pos: &[Node<'a>],
+        kw: &[(&'a str, Node<'a>)],
+    ) {
+        let tpl = match tpl.kind() {
+            "identifier" => match self.consts.get(self.text(tpl)) {
+                Some(n) => *n,
+                None => return,
+            },
+            _ => tpl,
+        };
+        if tpl.kind() != "string" || is_built(tpl, self.ctx.src) {
+            return;
+        }
+        let text = unquote(self.text(tpl));
+        let first_line = tpl.start_position().row as u64 + 1;
+        let outs = jinja::parse(text, true)
+            .outputs
+            .into_iter()
+            .map(|o| jinja::RawOutput {
+                var: o.var,
+                attr: o.attr,
+                template: self.ctx.file.path.clone(),
+                line: first_line + o.line - 1,
+                text: o.text,
+            })
+            .collect();
+        self.context_sinks(method, outs, pos, kw, true, None);
+    }
+
+    /// Reports the context values passed in `pos` / `kw` that `outs` print raw.
+    fn context_sinks(
+        &mut self,
+        method: &str,
+        outs: Vec<jinja::RawOutput>,
+        pos: &[Node<'a>],
+        kw: &[(&'a str, Node<'a>)],
+        flask: bool,
+        name_node: Option<Node<'a>>,
+    ) {
         if outs.is_empty() {
             return;
         }
@@ -1197,7 +1263,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 }
             }
         } else {
-            let after = pos.iter().skip_while(|a| a.id() != name_node.id()).nth(1);
+            let after = name_node.and_then(|n| pos.iter().skip_while(|a| a.id() != n.id()).nth(1));
             let context = after
                 .copied()
                 .or_else(|| kw.iter().find(|(k, _)| *k == "context").map(|(_, v)| *v));
