@@ -215,3 +215,23 @@ fn svelte_page_url_in_html_is_reflected() {
     assert_eq!((d[0].0, d[0].1), (8, 21));
     assert_eq!(d[0].2.source, Some(Provenance::Request));
 }
+
+#[test]
+fn unrelated_ref_calls_are_not_vue_refs() {
+    // Firebase's `ref(db, path)`: its `.value` is not the path.
+    let src = r#"<script setup>
+import { ref as dbRef, getDatabase } from 'firebase/database'
+import { ref } from 'vue'
+import { useRoute } from 'vue-router'
+const route = useRoute()
+const node = ref(getDatabase(), `pages/${route.params.id}`)
+const html = ref('')
+</script>
+<template>
+  <div v-html="node.value"></div>
+  <div v-html="html"></div>
+</template>
+"#;
+    let all = html_sinks("src/views/Page.vue", "vue", src);
+    assert!(dangerous(&all).is_empty(), "{all:#?}");
+}

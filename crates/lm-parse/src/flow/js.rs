@@ -1293,6 +1293,11 @@ impl<'c, 'a> Engine<'c, 'a> {
             .child_by_field_name("function")
             .map(|f| self.text(f))
             .unwrap_or("");
+        // Vue's take one argument (`ref(db, 'path')` is Firebase's).
+        let args = call.child_by_field_name("arguments")?;
+        if args.named_child_count() > 1 {
+            return None;
+        }
         match callee {
             "ref" | "shallowRef" => {
                 Some(first_arg(call).map(|a| self.eval(a)).unwrap_or(Val::Const))
