@@ -349,3 +349,44 @@ def note_escaped():
         "{s:#?}"
     );
 }
+
+#[test]
+fn templates_reading_the_request_themselves() {
+    let app = r#"from flask import Flask, render_template
+
+app = Flask(__name__)
+
+
+@app.route("/results")
+def results():
+    return render_template("results.html")
+
+
+@app.route("/results-escaped")
+def results_escaped():
+    return render_template("escaped.html")
+"#;
+    let s = html_sinks(
+        &[
+            ("app.py", app),
+            (
+                "templates/results.html",
+                "<h1>Results</h1>\n<p>{{ request.args.get('q', '')|safe }}</p>\n",
+            ),
+            (
+                "templates/escaped.html",
+                "<p>{{ request.args.get('q', '') }}</p>\n<p>{{ request.path|safe }}</p>\n",
+            ),
+        ],
+        "app.py",
+    );
+    assert_eq!(
+        dangerous(&s),
+        vec![(
+            8,
+            "render_template results.html:2 {{ request.args.get('q', '')|safe }}".to_string(),
+            Provenance::Request
+        )],
+        "{s:#?}"
+    );
+}

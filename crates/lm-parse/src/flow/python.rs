@@ -1177,7 +1177,7 @@ impl<'c, 'a> Engine<'c, 'a> {
         let name = unquote(self.text(name_node));
         let flask = method == "render_template";
         let outs = jinja::raw_outputs(self.ctx.file, self.ctx.src, name, flask);
-        self.context_sinks(method, outs, pos, kw, flask, Some(name_node));
+        self.context_sinks(method, outs, pos, kw, flask, name_node);
     }
 
     /// `render_template_string(TEMPLATE, comment=...)` with a constant template (a literal
@@ -1185,16 +1185,16 @@ impl<'c, 'a> Engine<'c, 'a> {
     fn inline_template_sinks(
         &mut self,
         method: &str,
-        tpl: Node<'a>,
+        arg: Node<'a>,
         pos: &[Node<'a>],
         kw: &[(&'a str, Node<'a>)],
     ) {
-        let tpl = match tpl.kind() {
-            "identifier" => match self.consts.get(self.text(tpl)) {
+        let tpl = match arg.kind() {
+            "identifier" => match self.consts.get(self.text(arg)) {
                 Some(n) => *n,
                 None => return,
             },
-            _ => tpl,
+            _ => arg,
         };
         if tpl.kind() != "string" || is_built(tpl, self.ctx.src) {
             return;
@@ -1212,10 +1212,12 @@ impl<'c, 'a> Engine<'c, 'a> {
                 text: o.text,
             })
             .collect();
-        self.context_sinks(method, outs, pos, kw, true, None);
+        self.context_sinks(method, outs, pos, kw, true, arg);
     }
 
-    /// Reports the context values passed in `pos` / `kw` that `outs` print raw.
+    /// Reports the context values passed in `pos` / `kw` that `outs` print raw, and the
+    /// request fields the template reads itself (`{{ request.args.q|safe }}`, reported
+    /// at the template argument `tpl`).
     fn context_sinks(
         &mut self,
         method: &str,
@@ -1223,7 +1225,7 @@ impl<'c, 'a> Engine<'c, 'a> {
         pos: &[Node<'a>],
         kw: &[(&'a str, Node<'a>)],
         flask: bool,
-        name_node: Option<Node<'a>>,
+        tpl: Node<'a>,
     ) {
         if outs.is_empty() {
             return;
@@ -1263,7 +1265,7 @@ impl<'c, 'a> Engine<'c, 'a> {
                 }
             }
         } else {
-            let after = name_node.and_then(|n| pos.iter().skip_while(|a| a.id() != n.id()).nth(1));
+            let after = pos.iter().skip_while(|a| a.id() != tpl.id()).nth(1);
             let context = after
                 .copied()
                 .or_else(|| kw.iter().find(|(k, _)| *k == "context").map(|(_, v)| *v));
@@ -1272,6 +1274,29 @@ impl<'c, 'a> Engine<'c, 'a> {
             }
         }
         for o in outs {
+            if o.var == "request" {
+                let field = o.attr.as_deref().unwrap_or("");
+                if matches!(
+                    field,
+                    "args"
+                        | "form"
+                        | "values"
+                        | "cookies"
+                        | "headers"
+                        | "json"
+                        | "data"
+                        | "query_params"
+                        | "path_params"
+                        | "view_args"
+                        | "query_string"
+                ) {
+                    let expr = o.text.trim_matches(['{', '}', ' ']).to_string();
+                    let t = Taint::source(Provenance::Request, expr).with_via("template");
+                    let api = format!("{method} {}:{} {}", o.template, o.line, o.text);
+                    self.sink(tpl, SinkKind::Html, &api, &Val::taint(t), tpl);
+                }
+                continue;
+            }
             let found = entries
                 .iter()
                 .find(|(k, _, _)| *k == o.var)
