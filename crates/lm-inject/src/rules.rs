@@ -45,6 +45,12 @@ pub fn judge(fact: &Fact, sink: &Sink, cx: &Context<'_>) -> Option<Finding> {
     }
     let stored = origin == Provenance::Database;
     let python = fact.path.ends_with(".py");
+    // A value a Jinja template prints raw (`{{ x|safe }}`, autoescape off), reported at
+    // the call that renders it.
+    let template = python
+        && ["render_template", "TemplateResponse"]
+            .iter()
+            .any(|t| sink.api.starts_with(t) || sink.api.contains(&format!(".{t}")));
     let (rule, category, severity, fix) = match sink.sink.as_str() {
         "sql" => {
             if sink.api.contains(".or()") {
@@ -109,14 +115,20 @@ pub fn judge(fact: &Fact, sink: &Sink, cx: &Context<'_>) -> Option<Finding> {
                     "inject.xss-stored",
                     Category::InjectXss,
                     Severity::Medium,
-                    "render it as text, or sanitise it (DOMPurify, bleach) before inserting HTML",
+                    if template {
+                        "drop `|safe` so Jinja escapes it, or clean it with `bleach.clean` first"
+                    } else {
+                        "render it as text, or sanitise it (DOMPurify, bleach) before inserting HTML"
+                    },
                 )
             } else {
                 (
                     "inject.xss",
                     Category::InjectXss,
                     Severity::High,
-                    if python {
+                    if template {
+                        "drop `|safe` so Jinja escapes it, or clean it with `bleach.clean` first"
+                    } else if python {
                         "render it through an autoescaping template, or escape it (`markupsafe.escape`)"
                     } else {
                         "render it as text, or sanitise it with DOMPurify before inserting HTML"
@@ -295,6 +307,42 @@ mod tests {
             sanitizer: None,
             expr: "sql".into(),
         }
+    }
+
+    #[test]
+    fn jinja_raw_output_gets_template_advice_and_markup_keeps_its_own() {
+        let html = |api: &str| Sink {
+            sink: "html".into(),
+            api: api.into(),
+            source: Some(Provenance::Request),
+            source_expr: Some("request.args.get(\"q\")".into()),
+            via: vec!["assignment".into()],
+            sanitizer: None,
+            expr: "query".into(),
+        };
+        let cx = Context {
+            in_handler: true,
+            ..Default::default()
+        };
+        let (mut f, s) = fact(html("render_template search.html:4 {{ query|safe }}"));
+        f.path = "app.py".into();
+        let finding = judge(&f, &s, &cx).unwrap();
+        assert_eq!(finding.rule, "inject.xss");
+        assert!(
+            finding.message.contains("drop `|safe`"),
+            "{}",
+            finding.message
+        );
+        // `Markup(...)` in Python code is not a template: the escaping advice stays.
+        let (mut f, s) = fact(html("Markup"));
+        f.path = "app.py".into();
+        let finding = judge(&f, &s, &cx).unwrap();
+        assert!(!finding.message.contains("|safe"), "{}", finding.message);
+        assert!(
+            finding.message.contains("markupsafe.escape"),
+            "{}",
+            finding.message
+        );
     }
 
     #[test]
