@@ -283,9 +283,12 @@ impl<'c, 'a> Engine<'c, 'a> {
                         let mut val = val.via("assignment");
                         // `else { body = {} }`, `catch { body = {} }`: the branch before
                         // may have run instead, so its request data may still be there.
-                        if !val.is_tainted() && alternative_branch(node, name, self.ctx.src) {
+                        // (The scope lookup first: walking up parents is the costly part.)
+                        if !val.is_tainted() {
                             if let Some(old) = self.scopes.lookup(name).filter(|v| v.is_tainted()) {
-                                val = old.clone();
+                                if alternative_branch(node, name, self.ctx.src) {
+                                    val = old.clone();
+                                }
                             }
                         }
                         self.scopes.assign(name, val);
